@@ -1,0 +1,110 @@
+#include "gui_text.h"
+
+#include <cctype>
+#include <regex>
+#include <vector>
+
+namespace nemo {
+namespace {
+
+// Quantifiers are bounded on purpose: libstdc++'s regex recurses once per matched character, so an
+// unbounded \s+ or \w+ over a hostile reply could exhaust the stack.
+#define WS R"(\s{1,3})"
+#define WORD R"([\w-]{1,30})"
+#define THE R"((?:(?:the|your|a)\s{1,3})?)"
+
+struct Row {
+  const char* pattern;
+  const char* replacement;
+};
+
+// Earlier rows win when two phrases start at the same place.
+constexpr Row kRows[] = {
+    // Export.
+    {R"(\b(?:click(?:ing)?|press(?:ing)?|tap(?:ping)?|hit(?:ting)?|select(?:ing)?))" WS
+     R"((?:on)" WS ")?" THE R"((?:"|'|“|‘)?export\b(?:"|'|”|’)?(?:)" WS R"(button\b)?)",
+     "run `nemo-export`"},
+    {R"(\b)" THE R"(export)" WS R"(button\b)", "run `nemo-export`"},
+    // Account, billing, credits pages.
+    {R"(\b(?:go(?:ing)?)" WS R"(to|visit(?:ing)?|open(?:ing)?|check(?:ing)?))" WS THE
+     R"((?:account|billing|top[- ]?up|recharge|pricing|subscription|credits?|payment))" WS
+     R"((?:page|settings|section|center|centre|panel|tab)\b)",
+     "check credits with `nemo-auth credits`"},
+    {R"(\b)" THE R"((?:account|billing|top[- ]?up|recharge|pricing|subscription|payment))" WS
+     R"((?:page|settings|section|center|centre)\b)",
+     "check credits with `nemo-auth credits`"},
+    {R"(\b(?:top(?:ping)?[- ]?up|recharg(?:e|ing))(?:)" WS R"((?:your)" WS
+     R"()?(?:credits|account|balance))?\b)",
+     "check credits with `nemo-auth credits`"},
+    // Show the state.
+    {R"(\bopen(?:ing)?)" WS R"(the)" WS R"((?:)" WORD WS R"(){0,3}?panel\b)", "run `nemo-state`"},
+    {R"(\bopen(?:ing)?)" WS R"(the)" WS R"((?:video)" WS R"()?editor\b)", "run `nemo-state`"},
+    // Edits.
+    {R"(\bdrag(?:ging)?(?:\s{0,3}-?\s{0,3}and\s{0,3}-?\s{0,3}drop(?:ping)?)?)" WS THE WORD
+     R"((?:)" WS R"((?:to|onto|into|on|along|across))" WS THE WORD R"()?\b)",
+     "send an edit with `nemo-send`"},
+    // Preview.
+    {R"(\b(?:click(?:ing)?|press(?:ing)?|tap(?:ping)?|hit(?:ting)?))" WS R"((?:on)" WS ")?" THE
+     R"(preview(?:)" WS R"(button)?\b)",
+     "see the track summary with `nemo-state --summary`"},
+    {R"(\bpreview)" WS R"((?:it|them|(?:the|your))" WS
+     R"((?:video|result|draft|timeline|clip|edit|changes?)s?)\b)",
+     "see the track summary with `nemo-state --summary`"},
+    {R"(\b(?:the)" WS R"()?preview)" WS R"((?:button|window|player)\b)",
+     "see the track summary with `nemo-state --summary`"},
+};
+
+#undef WS
+#undef WORD
+#undef THE
+
+const std::vector<std::regex>& Patterns() {
+  static const std::vector<std::regex> patterns = [] {
+    std::vector<std::regex> out;
+    for (const Row& row : kRows) {
+      out.emplace_back(row.pattern, std::regex::ECMAScript | std::regex::icase);
+    }
+    return out;
+  }();
+  return patterns;
+}
+
+}  // namespace
+
+std::string TranslateGuiPhrases(std::string_view text) {
+  const auto& patterns = Patterns();
+  std::string out;
+  out.reserve(text.size());
+  const char* pos = text.data();
+  const char* end = text.data() + text.size();
+  while (pos < end) {
+    // The earliest phrase from here on; scanning the remaining text only keeps replacements from
+    // being matched again.
+    std::cmatch best;
+    std::size_t best_row = 0;
+    bool found = false;
+    auto flags = pos == text.data() ? std::regex_constants::match_default
+                                    : std::regex_constants::match_prev_avail;
+    for (std::size_t i = 0; i < patterns.size(); ++i) {
+      std::cmatch m;
+      if (!std::regex_search(pos, end, m, patterns[i], flags)) continue;
+      if (!found || m.position(0) < best.position(0)) {
+        best = m;
+        best_row = i;
+        found = true;
+      }
+    }
+    if (!found || best.length(0) == 0) break;
+    out.append(pos, best[0].first);
+    std::string replacement = kRows[best_row].replacement;
+    if (std::isupper(static_cast<unsigned char>(*best[0].first))) {
+      replacement[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(replacement[0])));
+    }
+    out += replacement;
+    pos = best[0].second;
+  }
+  out.append(pos, end);
+  return out;
+}
+
+}  // namespace nemo
