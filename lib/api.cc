@@ -1,0 +1,230 @@
+#include "api.h"
+
+#include <cstdlib>
+
+#include "envelope.h"
+#include "error.h"
+
+namespace nemo {
+namespace {
+
+HttpOptions MakeHttpOptions(const Config& config) {
+  HttpOptions options;
+  options.api_origin = UrlOrigin(config.api_base);
+  options.user_agent = std::string("nemo/") + NEMO_VERSION + " " + CurlVersion();
+  options.attribution = {"X-Skill-Source: " + config.skill_source,
+                         "X-Skill-Version: " + config.skill_version,
+                         "X-Skill-Platform: " + config.skill_platform};
+  options.verbose = config.verbose;
+  // Tests and benchmarks shorten the waits between tries; users get the documented ones.
+  if (const char* ms = std::getenv("NEMO_RETRY_BASE_MS"); ms && *ms) {
+    options.backoff_base = std::chrono::milliseconds(std::atol(ms));
+  }
+  if (const char* s = std::getenv("NEMO_RETRY_AFTER_DEFAULT"); s && *s) {
+    options.default_retry_after = std::chrono::seconds(std::atol(s));
+  }
+  return options;
+}
+
+bool IsAuthFailure(const Error& e) { return e.exit_code() == kExitAuth && e.api_code() != 403; }
+
+}  // namespace
+
+const char* TokenSourceName(TokenSource source) {
+  switch (source) {
+    case TokenSource::kEnvironment:
+      return "environment";
+    case TokenSource::kStored:
+      return "stored";
+    case TokenSource::kMinted:
+      return "minted";
+    default:
+      return "none";
+  }
+}
+
+Api::Api(Config config) : config_(std::move(config)), http_(MakeHttpOptions(config_)) {}
+
+std::optional<Credentials> Api::StoredCredentials() const {
+  return LoadCredentials(config_.config_dir, config_.api_base);
+}
+
+const std::string& Api::Token() {
+  if (!token_.empty()) return token_;
+  if (const char* env = std::getenv("NEMO_TOKEN")) {
+    std::string token = env;
+    if (token.empty()) {
+      throw Error(kExitAuth, "NEMO_TOKEN is set but empty",
+                  "unset NEMO_TOKEN to use the stored or an anonymous token");
+    }
+    for (unsigned char c : token) {
+      if (c < 0x21 || c == 0x7f) {
+        throw Error(kExitAuth, "NEMO_TOKEN contains whitespace or a control character",
+                    "set NEMO_TOKEN to the token alone, e.g. NEMO_TOKEN=$(nemo-auth token)");
+      }
+    }
+    token_ = token;
+    source_ = TokenSource::kEnvironment;
+    return token_;
+  }
+  auto stored = StoredCredentials();
+  if (stored && !IsExpired(*stored)) {
+    credentials_ = *stored;
+    token_ = stored->token;
+    source_ = TokenSource::kStored;
+    return token_;
+  }
+  if (!config_.auto_auth) {
+    throw Error(
+        kExitAuth, stored ? "the stored token has expired" : "no token",
+        "run `nemo-auth` (NEMO_NO_AUTO_AUTH=1 turns automatic login off), or set NEMO_TOKEN");
+  }
+  credentials_ = AcquireAnonymousToken(stored ? stored->token : "");
+  token_ = credentials_.token;
+  source_ = TokenSource::kMinted;
+  return token_;
+}
+
+Credentials Api::AcquireAnonymousToken(const std::string& stale_token) {
+  // The client id is read (or created) before the lock: it takes the same lock itself.
+  std::string client_id = LoadOrCreateClientId(config_.config_dir);
+  FileLock lock(config_.config_dir);
+  // Re-check under the lock: a parallel process may have minted while we waited.
+  auto stored = StoredCredentials();
+  if (stored && !IsExpired(*stored) && stored->token != stale_token) return *stored;
+
+  HttpRequest request;
+  request.method = "POST";
+  request.url = Url(paths::kAnonymousToken);
+  request.headers = {"X-Client-Id: " + client_id, "Content-Type: application/json"};
+  request.idempotent = true;  // one live token per client id: asking twice gives the same one
+  HttpResponse response = http_.Send(request);
+  nlohmann::json data =
+      DecodeEnvelope({response.status, response.Header("content-type"), response.body});
+  Credentials c;
+  c.api = config_.api_base;
+  c.token = data.value("token", "");
+  if (c.token.empty()) throw Error(kExitBadResponse, "the anonymous-token reply has no token");
+  c.user_id = data.value("user_id", "");
+  c.expires_at = data.value("expires_at", "");
+  c.kind = "anonymous";
+  c.client_id = client_id;
+  if (data.contains("credits") && data["credits"].is_number()) {
+    minted_credits_ = data["credits"].get<long long>();
+  }
+  StoreCredentials(config_.config_dir, c);
+  return c;
+}
+
+bool Api::CanRefresh() const {
+  return source_ != TokenSource::kEnvironment && credentials_.kind == "anonymous" &&
+         config_.auto_auth;
+}
+
+void Api::Refresh() {
+  credentials_ = AcquireAnonymousToken(token_);
+  token_ = credentials_.token;
+  source_ = TokenSource::kMinted;
+}
+
+HttpRequest Api::Prepare(HttpRequest request) {
+  if (request.url.empty()) throw Error(kExitInternal, "request without a URL");
+  request.bearer = Token();
+  return request;
+}
+
+nlohmann::json Api::Call(HttpRequest request) {
+  for (int attempt = 0;; ++attempt) {
+    HttpResponse response = http_.Send(Prepare(request));
+    try {
+      return DecodeEnvelope({response.status, response.Header("content-type"), response.body});
+    } catch (const Error& e) {
+      if (attempt == 0 && IsAuthFailure(e) && CanRefresh()) {
+        Refresh();
+        continue;
+      }
+      if (IsAuthFailure(e) && source_ == TokenSource::kEnvironment) {
+        throw Error(e.exit_code(), e.what(),
+                    "NEMO_TOKEN was refused and is never replaced; set a fresh one or unset it",
+                    e.api_code());
+      }
+      throw;
+    }
+  }
+}
+
+nlohmann::json Api::Get(const std::string& path) {
+  HttpRequest request;
+  request.url = Url(path);
+  request.idempotent = true;
+  return Call(request);
+}
+
+nlohmann::json Api::Post(const std::string& path, const nlohmann::json& body, bool idempotent) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = Url(path);
+  request.headers = {"Content-Type: application/json"};
+  request.body = body.dump();
+  request.idempotent = idempotent;
+  return Call(request);
+}
+
+HttpResponse Api::Stream(HttpRequest request) {
+  for (int attempt = 0;; ++attempt) {
+    HttpResponse response = http_.Send(Prepare(request));
+    if (response.aborted || (response.status >= 200 && response.status < 300)) return response;
+    try {
+      DecodeEnvelope({response.status, response.Header("content-type"), response.body});
+      throw Error(kExitBadResponse, "the server answered HTTP " + std::to_string(response.status));
+    } catch (const Error& e) {
+      // A refused token means the request was not accepted, so one retry cannot double it.
+      if (attempt == 0 && IsAuthFailure(e) && CanRefresh()) {
+        Refresh();
+        continue;
+      }
+      throw;
+    }
+  }
+}
+
+namespace paths {
+std::string Upload(const std::string& sid) {
+  return "/api/upload-video/nemo_agent/me/" + EscapePathSegment(sid);
+}
+std::string State(const std::string& sid) {
+  return "/api/state/nemo_agent/me/" + EscapePathSegment(sid) + "/latest";
+}
+std::string RenderJob(const std::string& id) {
+  return "/api/render/proxy/lambda/" + EscapePathSegment(id);
+}
+std::string RenderCancel(const std::string& id) { return RenderJob(id) + "/cancel"; }
+std::string RenderDownload(const std::string& id) {
+  return "/api/render/proxy/" + EscapePathSegment(id) + "/download";
+}
+}  // namespace paths
+
+std::string EscapePathSegment(const std::string& segment) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : segment) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+nlohmann::json RunSseBody(const std::string& session_id, const std::string& message) {
+  return {{"app_name", "nemo_agent"},
+          {"user_id", "me"},
+          {"session_id", session_id},
+          {"new_message", {{"role", "user"}, {"parts", {{{"text", message}}}}}},
+          {"streaming", true}};
+}
+
+}  // namespace nemo

@@ -1,0 +1,220 @@
+#include "credentials.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "error.h"
+#include "output.h"
+
+namespace nemo {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kCredentialsFile = "credentials.json";
+
+std::string Errno() { return std::strerror(errno); }
+
+bool ReadWholeFile(const fs::path& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+nlohmann::json ReadStore(const fs::path& dir) {
+  fs::path path = dir / kCredentialsFile;
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return nlohmann::json::object();
+  if ((st.st_mode & 077) != 0) {
+    // Warn and fix rather than refuse: the user's token keeps working, and is private again.
+    PrintWarning("nemo", path.string() + " was readable by others; its mode is now 0600");
+    chmod(path.c_str(), 0600);
+  }
+  std::string text;
+  if (!ReadWholeFile(path, text)) {
+    throw Error(kExitAuth, path.string() + ": cannot read: " + Errno());
+  }
+  nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() ||
+      (doc.contains("tokens") && !doc["tokens"].is_object())) {
+    throw Error(kExitAuth, path.string() + ": not valid credentials JSON",
+                "remove it with `nemo-auth logout`, then run `nemo-auth` again");
+  }
+  return doc;
+}
+
+}  // namespace
+
+FileLock::FileLock(const fs::path& dir) {
+  EnsurePrivateDir(dir);
+  fs::path path = dir / ".lock";
+  fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) throw Error(kExitAuth, path.string() + ": cannot open lock file: " + Errno());
+  while (flock(fd_, LOCK_EX) != 0) {
+    if (errno != EINTR) throw Error(kExitAuth, path.string() + ": cannot lock: " + Errno());
+  }
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) close(fd_);  // closing releases the lock
+}
+
+void EnsurePrivateDir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir.parent_path(), ec);
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw Error(kExitAuth, dir.string() + ": cannot create directory: " + Errno());
+  }
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    throw Error(kExitAuth, dir.string() + ": not a directory");
+  }
+  if ((st.st_mode & 077) != 0) chmod(dir.c_str(), 0700);
+}
+
+void WriteFileAtomically(const fs::path& path, const std::string& content, int mode) {
+  std::string tmpl = (path.parent_path() / ("." + path.filename().string() + ".XXXXXX")).string();
+  int fd = mkstemp(tmpl.data());
+  if (fd < 0)
+    throw Error(kExitAuth, path.string() + ": cannot create a temporary file: " + Errno());
+  auto fail = [&](const std::string& what) {
+    std::string why = Errno();
+    close(fd);
+    unlink(tmpl.c_str());
+    throw Error(kExitAuth, path.string() + ": " + what + ": " + why);
+  };
+  if (fchmod(fd, static_cast<mode_t>(mode)) != 0) fail("cannot set mode");
+  std::size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot write");
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (fsync(fd) != 0) fail("cannot fsync");
+  if (close(fd) != 0) {
+    unlink(tmpl.c_str());
+    throw Error(kExitAuth, path.string() + ": cannot close: " + Errno());
+  }
+  if (rename(tmpl.c_str(), path.c_str()) != 0) {
+    std::string why = Errno();
+    unlink(tmpl.c_str());
+    throw Error(kExitAuth, path.string() + ": cannot rename into place: " + why);
+  }
+  int dfd = open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+}
+
+std::string NewUuid() {
+  std::random_device rd;
+  std::mt19937_64 rng((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  uint64_t hi = rng(), lo = rng();
+  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
+  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
+  char buf[37];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
+                static_cast<unsigned>(lo >> 48),
+                static_cast<unsigned long long>(lo & 0xffffffffffffULL));
+  return buf;
+}
+
+std::string LoadOrCreateClientId(const fs::path& dir) {
+  if (const char* env = std::getenv("NEMO_CLIENT_ID"); env && *env) return env;
+  fs::path path = dir / "client_id";
+  auto read = [&]() -> std::string {
+    std::string text;
+    if (!ReadWholeFile(path, text)) return "";
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+    return text;
+  };
+  std::string id = read();
+  if (!id.empty()) return id;
+  FileLock lock(dir);
+  id = read();  // another process may have written it while we waited
+  if (!id.empty()) return id;
+  id = NewUuid();
+  WriteFileAtomically(path, id + "\n", 0600);
+  return id;
+}
+
+std::optional<Credentials> LoadCredentials(const fs::path& dir, const std::string& api) {
+  nlohmann::json store = ReadStore(dir);
+  auto tokens = store.value("tokens", nlohmann::json::object());
+  auto it = tokens.find(api);
+  if (it == tokens.end() || !it->is_object()) return std::nullopt;
+  auto str = [&](const char* key) {
+    auto v = it->find(key);
+    return v != it->end() && v->is_string() ? v->get<std::string>() : std::string();
+  };
+  Credentials c{api,         str("token"),    str("user_id"), str("expires_at"),
+                str("kind"), str("client_id")};
+  if (c.token.empty()) return std::nullopt;
+  return c;
+}
+
+void StoreCredentials(const fs::path& dir, const Credentials& c) {
+  EnsurePrivateDir(dir);
+  nlohmann::json store;
+  try {
+    store = ReadStore(dir);
+  } catch (const Error&) {
+    store = nlohmann::json::object();  // replacing a corrupt file is what storing means
+  }
+  store["version"] = 1;
+  store["tokens"][c.api] = {{"token", c.token},
+                            {"user_id", c.user_id},
+                            {"expires_at", c.expires_at},
+                            {"kind", c.kind},
+                            {"client_id", c.client_id}};
+  WriteFileAtomically(dir / kCredentialsFile, store.dump(2) + "\n", 0600);
+}
+
+bool RemoveCredentials(const fs::path& dir, const std::string& api) {
+  fs::path path = dir / kCredentialsFile;
+  if (!fs::exists(path)) return false;
+  nlohmann::json store;
+  try {
+    store = ReadStore(dir);
+  } catch (const Error&) {
+    return fs::remove(path);
+  }
+  if (!store.contains("tokens") || !store["tokens"].contains(api)) return false;
+  store["tokens"].erase(api);
+  WriteFileAtomically(path, store.dump(2) + "\n", 0600);
+  return true;
+}
+
+std::optional<long long> ParseIsoTime(const std::string& text) {
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!end) return std::nullopt;
+  return static_cast<long long>(timegm(&tm));
+}
+
+bool IsExpired(const Credentials& c) {
+  auto at = ParseIsoTime(c.expires_at);
+  if (!at) return false;  // unknown expiry: let the server say (1001)
+  return *at <= static_cast<long long>(std::time(nullptr)) + 60;
+}
+
+}  // namespace nemo

@@ -1,0 +1,101 @@
+// Credentials and client id on disk: permissions, atomic replacement, corrupt files.
+#include "credentials.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "error.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "nemo-cred-XXXXXX").string();
+    path = mkdtemp(tmpl.data());
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+int ModeOf(const fs::path& p) {
+  struct stat st;
+  stat(p.c_str(), &st);
+  return st.st_mode & 0777;
+}
+}  // namespace
+
+TEST(Credentials, StoreCreatesPrivateDirAndFile) {
+  TempDir tmp;
+  fs::path dir = tmp.path / "nemovideo";
+  nemo::StoreCredentials(
+      dir, {"http://127.0.0.1:1", "tok", "u1", "2099-01-01T00:00:00Z", "anonymous", "cid"});
+  EXPECT_EQ(ModeOf(dir), 0700);
+  EXPECT_EQ(ModeOf(dir / "credentials.json"), 0600);
+  auto back = nemo::LoadCredentials(dir, "http://127.0.0.1:1");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->token, "tok");
+  EXPECT_FALSE(nemo::LoadCredentials(dir, "https://other"));
+}
+
+TEST(Credentials, TokensForDifferentApiBasesLiveSideBySide) {
+  TempDir tmp;
+  nemo::StoreCredentials(tmp.path, {"https://a", "ta", "", "", "anonymous", ""});
+  nemo::StoreCredentials(tmp.path, {"https://b", "tb", "", "", "anonymous", ""});
+  EXPECT_EQ(nemo::LoadCredentials(tmp.path, "https://a")->token, "ta");
+  EXPECT_TRUE(nemo::RemoveCredentials(tmp.path, "https://a"));
+  EXPECT_FALSE(nemo::LoadCredentials(tmp.path, "https://a"));
+  EXPECT_EQ(nemo::LoadCredentials(tmp.path, "https://b")->token, "tb");
+}
+
+TEST(Credentials, LooseModeIsTightenedOnRead) {
+  TempDir tmp;
+  nemo::StoreCredentials(tmp.path, {"https://a", "ta", "", "", "anonymous", ""});
+  chmod((tmp.path / "credentials.json").c_str(), 0644);
+  EXPECT_TRUE(nemo::LoadCredentials(tmp.path, "https://a"));
+  EXPECT_EQ(ModeOf(tmp.path / "credentials.json"), 0600);
+}
+
+TEST(Credentials, CorruptFileIsAnAuthErrorAndLogoutRemovesIt) {
+  TempDir tmp;
+  std::ofstream(tmp.path / "credentials.json") << "{\"tokens\": {";
+  chmod((tmp.path / "credentials.json").c_str(), 0600);
+  try {
+    nemo::LoadCredentials(tmp.path, "https://a");
+    FAIL();
+  } catch (const nemo::Error& e) {
+    EXPECT_EQ(e.exit_code(), nemo::kExitAuth);
+  }
+  EXPECT_TRUE(nemo::RemoveCredentials(tmp.path, "https://a"));
+  EXPECT_FALSE(fs::exists(tmp.path / "credentials.json"));
+}
+
+TEST(Credentials, AtomicWriteLeavesNoTemporaryFiles) {
+  TempDir tmp;
+  for (int i = 0; i < 20; ++i) nemo::WriteFileAtomically(tmp.path / "f", std::to_string(i), 0600);
+  int entries = 0;
+  for (auto& e : fs::directory_iterator(tmp.path)) (void)e, ++entries;
+  EXPECT_EQ(entries, 1);
+  std::ifstream in(tmp.path / "f");
+  std::string content;
+  in >> content;
+  EXPECT_EQ(content, "19");
+}
+
+TEST(Credentials, ClientIdIsCreatedOnceAndReused) {
+  TempDir tmp;
+  unsetenv("NEMO_CLIENT_ID");
+  std::string a = nemo::LoadOrCreateClientId(tmp.path);
+  EXPECT_EQ(a.size(), 36u);
+  EXPECT_EQ(a[14], '4');
+  EXPECT_EQ(nemo::LoadOrCreateClientId(tmp.path), a);
+}
+
+TEST(Credentials, ExpiryIsParsedFromIso8601) {
+  EXPECT_TRUE(nemo::IsExpired({"", "t", "", "2000-01-01T00:00:00Z", "", ""}));
+  EXPECT_FALSE(nemo::IsExpired({"", "t", "", "2099-01-01T00:00:00.000Z", "", ""}));
+  EXPECT_FALSE(nemo::IsExpired({"", "t", "", "", "", ""}));
+}
