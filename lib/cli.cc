@@ -69,7 +69,6 @@ Program::Program(std::string name, std::string summary, std::string example)
       ->group(common);
   app_.add_option("--error-format", flags_.error_format, "Errors as text or one JSON object")
       ->type_name("{text|json}")
-      ->check(CLI::IsMember({"text", "json"}))
       ->group(common);
 }
 
@@ -90,6 +89,11 @@ int Program::Run(int argc, char** argv, const std::function<int()>& body) {
       for (char& c : message)
         if (c == '\n') c = ' ';
       throw Error(kExitUsage, message, "run `" + name_ + " --help` for usage");
+    }
+    if (!flags_.error_format.empty() && flags_.error_format != "text" &&
+        flags_.error_format != "json") {
+      throw Error(kExitUsage,
+                  "--error-format: expected text or json, got \"" + flags_.error_format + "\"");
     }
     if (flags_.pretty && flags_.compact) {
       throw Error(kExitUsage, "--pretty and --compact exclude each other");

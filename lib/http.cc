@@ -127,7 +127,9 @@ std::string UrlOrigin(const std::string& url) {
   return parts.scheme + "://" + parts.host + ":" + parts.port;
 }
 
-std::string CurlVersion() { return curl_version(); }
+std::string CurlVersion() {
+  return std::string("libcurl/") + curl_version_info(CURLVERSION_NOW)->version;
+}
 
 std::string HttpResponse::Header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);

@@ -96,7 +96,7 @@ class Http {
   void* curl_;  // CURL*, reused so connections are kept alive between requests
 };
 
-// "libcurl/7.88.1 OpenSSL/3.0.x ..."
+// "libcurl/7.88.1"
 std::string CurlVersion();
 
 // Set by SIGINT/SIGTERM (see cli.cc); transfers notice it within a second and abort.
