@@ -1,0 +1,63 @@
+// nemo-session: creates a session (the workspace a video is made in), or prints its browser link.
+#include <string>
+
+#include "cli.h"
+#include "context.h"
+#include "error.h"
+
+int main(int argc, char** argv) {
+  nemo::Program prog("nemo-session", "Create a NemoVideo session, or print its browser link",
+                     "nemo-auth | nemo-session --name promo | jq -r .session_id");
+  auto& app = prog.app();
+  app.require_subcommand(0, 1);
+  std::string name = "project", language = "en", session;
+  auto* create = app.add_subcommand("new", "Create a session (the default)");
+  for (CLI::App* cmd : {&app, create}) {
+    cmd->add_option("--name", name, "Project name shown in the web app")
+        ->type_name("<name>")
+        ->capture_default_str();
+    cmd->add_option("--language", language, "Language of the agent's replies")
+        ->type_name("<code>")
+        ->capture_default_str();
+  }
+  auto* link = app.add_subcommand("link", "Add the browser link (a claim token, never the bearer)");
+  link->add_option("--session", session, "Session id (default: the context's session_id)")
+      ->type_name("<id>");
+
+  return prog.Run(argc, argv, [&] {
+    nlohmann::json ctx = prog.ReadContext();
+    nemo::Api api = prog.MakeApi(ctx);
+    ctx["api"] = api.config().api_base;
+
+    if (link->parsed()) {
+      std::string sid = nemo::RequireSessionId(session, ctx);
+      std::string task_id = nemo::ContextString(ctx, "task_id").value_or("");
+      nlohmann::json data =
+          api.Post(nemo::paths::kClaimToken, {{"task_id", task_id}, {"session_id", sid}});
+      std::string claim = data.value("claim_token", "");
+      if (claim.empty())
+        throw nemo::Error(nemo::kExitBadResponse, "the claim-token reply has no claim_token");
+      ctx["session_id"] = sid;
+      ctx["link"] = api.config().web_base + "/workspace/claim?ct=" + nemo::EscapePathSegment(claim);
+      prog.WriteContext(ctx);
+      return 0;
+    }
+
+    if (name.empty()) throw nemo::Error(nemo::kExitUsage, "--name must not be empty");
+    nlohmann::json data =
+        api.Post(nemo::paths::kCreateSession, {{"task_name", name}, {"language", language}});
+    std::string sid = data.value("session_id", "");
+    if (sid.empty())
+      throw nemo::Error(nemo::kExitBadResponse, "the session reply has no session_id");
+    ctx["session_id"] = sid;
+    if (data.contains("task_id")) ctx["task_id"] = data["task_id"];
+    if (data.contains("user_id")) ctx["user_id"] = data["user_id"];
+    // A new session starts a new story: results of an earlier session do not carry over.
+    for (const char* key : {"uploads", "reply", "texts", "tools", "changes", "silent", "state",
+                            "summary", "ready", "render", "file", "bytes", "sha256", "link"}) {
+      ctx.erase(key);
+    }
+    prog.WriteContext(ctx);
+    return 0;
+  });
+}

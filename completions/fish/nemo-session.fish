@@ -1,0 +1,15 @@
+# fish completion for nemo-session
+complete -c nemo-session -f
+complete -c nemo-session -n "not __fish_seen_subcommand_from new link" -a new -d 'Create a session'
+complete -c nemo-session -n "not __fish_seen_subcommand_from new link" -a link -d 'Print the browser link'
+complete -c nemo-session -n "not __fish_seen_subcommand_from link" -l name -r -d 'Project name'
+complete -c nemo-session -n "not __fish_seen_subcommand_from link" -l language -x -a 'en zh es fr de ja ko pt' -d 'Reply language'
+complete -c nemo-session -n "__fish_seen_subcommand_from link" -l session -r -d 'Session id'
+complete -c nemo-session -l api -r -d 'API base URL'
+complete -c nemo-session -l pretty -d 'Indent the JSON output'
+complete -c nemo-session -l compact -d 'One-line JSON output'
+complete -c nemo-session -s q -l quiet -d 'No notes on stderr'
+complete -c nemo-session -s v -l verbose -d 'Log requests to stderr'
+complete -c nemo-session -l error-format -x -a 'text json' -d 'Error format'
+complete -c nemo-session -s h -l help -d 'Show help'
+complete -c nemo-session -l version -d 'Show version'
