@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+# nemo-session and the nemo front door against a real nemo-sandbox.
+
+load lib/sandbox
+
+setup_file() { sandbox_start; }
+teardown_file() { sandbox_stop; }
+
+@test "nemo-auth | nemo-session --name demo | jq -r .session_id prints a session id" {
+  run bash -c 'nemo-auth | nemo-session --name demo | jq -r .session_id'
+  [ "$status" -eq 0 ]
+  [[ $output == ses_* ]]
+}
+
+@test "a session carries session_id, task_id, user_id and the api it was made on" {
+  run nemo-session new --name demo --language en
+  [ "$status" -eq 0 ]
+  echo "$output" | jq -e --arg api "$SANDBOX_API" '.session_id and .task_id and .user_id and .api == $api'
+}
+
+@test "a new session drops the previous session's results from the context" {
+  run bash -c 'echo "{\"uploads\":[{\"f\":1}],\"render\":{\"id\":\"r\"},\"keep\":1}" | nemo-session'
+  [ "$status" -eq 0 ]
+  echo "$output" | jq -e '(has("uploads") | not) and (has("render") | not) and .keep == 1'
+}
+
+@test "link is a claim-token URL on the web host and never contains the bearer token" {
+  run bash -c 'nemo-session | NEMO_WEB_URL=https://web.example nemo-session link'
+  [ "$status" -eq 0 ]
+  link=$(echo "$output" | jq -r .link)
+  [[ $link == https://web.example/workspace/claim\?ct=clm_* ]]
+  [[ $output != *nmv_usr_* ]]
+}
+
+@test "a session that does not exist gives exit 4" {
+  run --separate-stderr nemo-session link --session ses_doesnotexist
+  [ "$status" -eq 4 ]
+  [ -z "$output" ]
+  [[ $stderr == nemo-session:* ]]
+}
+
+@test "link without a session id is a usage error" {
+  run --separate-stderr nemo-session link
+  [ "$status" -eq 2 ]
+  [[ $stderr == *"no session id"* ]]
+}
+
+@test "the api in the context keeps a pipeline on one backend" {
+  run bash -c 'nemo-auth | NEMO_API_URL=http://127.0.0.1:9 nemo-session | jq -r .api'
+  [ "$status" -eq 0 ]
+  [ "$output" = "$SANDBOX_API" ]
+}
+
+@test "nemo CMD runs nemo-CMD and passes its exit code through" {
+  run bash -c 'nemo auth | nemo session --name front | jq -r .session_id'
+  [ "$status" -eq 0 ]
+  [[ $output == ses_* ]]
+  run nemo session link --session ses_nope
+  [ "$status" -eq 4 ]
+}
+
+@test "nemo help lists every command and nemo --version names them" {
+  run nemo help
+  [ "$status" -eq 0 ]
+  for c in auth session upload send state export sandbox; do [[ $output == *"  $c "* ]]; done
+  run nemo --version
+  [[ $output == "nemo 0.1.0 (libcurl/"* ]]
+}
+
+@test "a mistyped command is exit 2 with a suggestion" {
+  run --separate-stderr nemo sesion
+  [ "$status" -eq 2 ]
+  [[ $stderr == *"did you mean 'nemo session'"* ]]
+}
