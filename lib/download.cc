@@ -1,0 +1,272 @@
+#include "download.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "error.h"
+#include "sha256.h"
+
+namespace nemo {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Where the bytes go: the .part file (or stdout), hashed as they are written.
+class Sink {
+ public:
+  Sink(int fd, std::string name, bool seekable)
+      : fd_(fd), name_(std::move(name)), seekable_(seekable) {}
+
+  void Write(std::string_view bytes) {
+    while (!bytes.empty()) {
+      ssize_t n = write(fd_, bytes.data(), bytes.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        local_failure_ = true;
+        throw Error(kExitInternal, name_ + ": cannot write: " + std::strerror(errno),
+                    errno == ENOSPC ? "free some disk space and export again" : "");
+      }
+      hash_.Update(bytes.substr(0, static_cast<std::size_t>(n)));
+      written_ += n;
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+
+  // Back to byte 0: a server that ignored Range, or another source.
+  void Restart() {
+    if (written_ == 0) return;
+    if (!seekable_) {
+      throw Error(kExitNetwork, "the download broke and cannot restart on a stream (stdout)",
+                  "export to a file with -o FILE to get resumable downloads");
+    }
+    if (ftruncate(fd_, 0) != 0 || lseek(fd_, 0, SEEK_SET) != 0) {
+      local_failure_ = true;
+      throw Error(kExitInternal, name_ + ": cannot truncate: " + std::strerror(errno));
+    }
+    written_ = 0;
+    hash_.Reset();
+  }
+
+  int64_t written() const { return written_; }
+  bool local_failure() const { return local_failure_; }
+  std::string digest() const { return hash_.HexDigest(); }
+
+ private:
+  int fd_;
+  std::string name_;
+  bool seekable_;
+  int64_t written_ = 0;
+  bool local_failure_ = false;
+  Sha256 hash_;
+};
+
+bool IsSignal(const Error& e) {
+  return e.exit_code() == kExitInterrupted || e.exit_code() == kExitTerminated;
+}
+
+// libcurl refuses a 200 answer to a Range request before any byte is written.
+bool RangeIgnored(const Error& e) {
+  std::string what = e.what();
+  return what.find("byte ranges") != std::string::npos ||
+         what.find("range was not delivered") != std::string::npos;
+}
+
+struct Source {
+  std::string url;
+  bool with_token;
+  std::string label;
+};
+
+// Fetches the whole file from one source into the sink. Returns "" on success, else why not.
+std::string FetchFrom(Api& api, const Source& source, Sink& sink, const DownloadOptions& options,
+                      int& resumes) {
+  int left = options.resumes;
+  std::string failure;
+  for (;;) {
+    HttpRequest request;
+    request.url = source.url;
+    request.resume_from = sink.written();
+    // Send retries a fresh request itself; resumed ones are retried here, with a new offset.
+    request.idempotent = request.resume_from == 0;
+    request.low_speed_seconds = 60;
+    request.on_body = [&sink](std::string_view chunk) { sink.Write(chunk); };
+    int64_t offset = request.resume_from;
+    request.on_progress = [&, offset](int64_t, int64_t, int64_t, int64_t total) {
+      if (options.on_progress) options.on_progress(sink.written(), total > 0 ? offset + total : -1);
+    };
+    HttpResponse response;
+    try {
+      response = source.with_token ? api.Stream(request) : api.http().Send(request);
+    } catch (const Error& e) {
+      if (IsSignal(e) || sink.local_failure()) throw;
+      if (RangeIgnored(e) && left-- > 0) {
+        sink.Restart();
+        continue;
+      }
+      if (sink.written() > offset && left-- > 0) {  // dropped mid-way: resume where it stopped
+        ++resumes;
+        continue;
+      }
+      if (offset > 0 && left-- > 0) continue;
+      return e.what();
+    }
+    long status = response.status;
+    if (status == 416 && offset > 0 && left-- > 0) {
+      sink.Restart();
+      continue;
+    }
+    if (status >= 500 && offset > 0 && left-- > 0) continue;
+    if (status < 200 || status >= 300) {
+      return source.label + " answered HTTP " + std::to_string(status);
+    }
+    int64_t total = AnnouncedTotal(status, response.Header("content-range"),
+                                   response.Header("content-length"), offset);
+    if (status == 200 && offset > 0) {
+      // curl's "the entire document is already downloaded": nothing came, nothing is missing.
+      if (response.body_bytes == 0 && total == offset) return "";
+      // Otherwise the server sent the whole file again after our bytes: start over.
+      sink.Restart();
+      if (left-- > 0) continue;
+      return source.label + " ignored the Range request";
+    }
+    if (total >= 0 && sink.written() != total) {
+      failure = source.label + ": got " + std::to_string(sink.written()) + " of " +
+                std::to_string(total) + " bytes";
+      if (sink.written() < total && left-- > 0) {
+        ++resumes;
+        continue;
+      }
+      return failure;
+    }
+    return "";
+  }
+}
+
+void FsyncDirectory(const std::string& dir) {
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    fsync(fd);
+    close(fd);
+  }
+}
+
+}  // namespace
+
+int64_t AnnouncedTotal(long status, const std::string& content_range,
+                       const std::string& content_length, int64_t offset) {
+  try {
+    if (status == 206) {
+      auto slash = content_range.rfind('/');
+      if (slash == std::string::npos || content_range.compare(slash + 1, 1, "*") == 0) return -1;
+      return std::stoll(content_range.substr(slash + 1));
+    }
+    if (content_length.empty()) return -1;
+    return std::stoll(content_length) + (status == 200 ? 0 : offset);
+  } catch (...) {
+    return -1;
+  }
+}
+
+std::string CheckOutputPath(const std::string& path) {
+  if (path.empty()) throw Error(kExitUsage, "-o: the output path is empty");
+  if (path == "-") return path;
+  if (path.back() == '/') {
+    throw Error(kExitUsage, path + ": is a directory",
+                "give a file name, e.g. -o " + path + "video.mp4");
+  }
+  fs::path absolute = fs::absolute(fs::path(path)).lexically_normal();
+  struct stat st {};
+  if (stat(absolute.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    throw Error(kExitUsage, path + ": is a directory",
+                "give a file name, e.g. -o " + (fs::path(path) / "video.mp4").string());
+  }
+  std::string dir = absolute.parent_path().string();
+  if (stat(dir.c_str(), &st) != 0) {
+    throw Error(kExitUsage, path + ": directory " + dir + " does not exist",
+                "create it first (mkdir -p " + dir + ")");
+  }
+  if (!S_ISDIR(st.st_mode)) throw Error(kExitUsage, path + ": " + dir + " is not a directory");
+  if (access(dir.c_str(), W_OK | X_OK) != 0) {
+    throw Error(kExitUsage, path + ": directory " + dir + " is not writable");
+  }
+  return absolute.string();
+}
+
+DownloadResult Download(Api& api, const DownloadOptions& options) {
+  bool to_stdout = options.target == "-";
+  std::string part = to_stdout ? "" : options.target + ".part";
+  int fd = 1;
+  if (!to_stdout) {
+    fd = open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+    if (fd < 0) {
+      throw Error(kExitUsage, part + ": cannot create: " + std::strerror(errno));
+    }
+  }
+  auto discard = [&] {
+    if (to_stdout) return;
+    close(fd);
+    unlink(part.c_str());
+  };
+
+  std::vector<Source> sources;
+  if (!options.url.empty()) sources.push_back({options.url, false, "the output URL"});
+  if (!options.fallback_path.empty()) {
+    sources.push_back({api.Url(options.fallback_path), true, "the API's download endpoint"});
+  }
+  DownloadResult result;
+  result.file = to_stdout ? "-" : options.target;
+  Sink sink(fd, to_stdout ? "stdout" : part, !to_stdout);
+  std::string why;
+  try {
+    bool done = false;
+    for (std::size_t i = 0; i < sources.size() && !done; ++i) {
+      if (i > 0) {
+        if (options.on_note) options.on_note(why + "; trying " + sources[i].label);
+        sink.Restart();
+      }
+      std::string failure = FetchFrom(api, sources[i], sink, options, result.resumes);
+      if (failure.empty()) {
+        done = true;
+        result.fallback = sources[i].with_token;
+      } else {
+        why = why.empty() ? failure : why + "; " + failure;
+      }
+    }
+    if (sources.empty()) why = "the job gave no download URL";
+    if (!done) {
+      throw Error(kExitNetwork, "download failed: " + why,
+                  "the render finished on the server; export again to retry the download");
+    }
+    if (!to_stdout) {
+      if (fsync(fd) != 0) {
+        throw Error(kExitInternal, part + ": fsync failed: " + std::strerror(errno));
+      }
+    }
+  } catch (...) {
+    discard();
+    throw;
+  }
+  result.bytes = sink.written();
+  result.sha256 = sink.digest();
+  if (!to_stdout) {
+    if (close(fd) != 0) {
+      unlink(part.c_str());
+      throw Error(kExitInternal, part + ": close failed: " + std::strerror(errno));
+    }
+    if (rename(part.c_str(), options.target.c_str()) != 0) {
+      int err = errno;
+      unlink(part.c_str());
+      throw Error(kExitInternal, options.target + ": cannot rename the download into place: " +
+                                     std::strerror(err));
+    }
+    FsyncDirectory(fs::path(options.target).parent_path().string());
+  }
+  return result;
+}
+
+}  // namespace nemo

@@ -1,0 +1,46 @@
+// Downloading the rendered file safely: into `FILE.part` beside the target, fsync'ed and renamed,
+// so a failed download never leaves a file at the final name (which keeps `make` honest).
+// A dropped connection resumes with Range; a server that ignores Range restarts from byte 0;
+// a failing output URL falls back to the API's download endpoint. The SHA-256 is computed
+// while writing, and memory does not grow with the file.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "api.h"
+
+namespace nemo {
+
+struct DownloadOptions {
+  std::string url;            // the job's output URL (a CDN): fetched WITHOUT the bearer token
+  std::string fallback_path;  // API path fetched with the token when `url` fails ("" = none)
+  std::string target;         // the final path (absolute), or "-" for stdout
+  int resumes = 3;            // Range resumes per source after a dropped connection
+  std::function<void(int64_t done, int64_t total)> on_progress;  // total <= 0: unknown
+  std::function<void(const std::string&)> on_note;               // "falling back to …"
+};
+
+struct DownloadResult {
+  std::string file;  // the absolute final path, or "-"
+  int64_t bytes = 0;
+  std::string sha256;
+  bool fallback = false;  // the API endpoint delivered the file
+  int resumes = 0;
+};
+
+// Throws Error: kExitInterrupted/kExitTerminated on a signal (the .part is removed), the
+// last source's error when every source failed.
+DownloadResult Download(Api& api, const DownloadOptions& options);
+
+// Checks an output path before any request: not an existing directory, its directory exists
+// and is writable. Returns the absolute path ("-" stays "-"); Error(kExitUsage) otherwise.
+std::string CheckOutputPath(const std::string& path);
+
+// The total size announced by a response: `Content-Range: bytes a-b/TOTAL` for a 206, else
+// Content-Length plus `offset`. -1 when unknown.
+int64_t AnnouncedTotal(long status, const std::string& content_range,
+                       const std::string& content_length, int64_t offset);
+
+}  // namespace nemo
