@@ -1,0 +1,178 @@
+// nemo-send: send one message to the session's agent and follow the run to its end. The message
+// goes out exactly once: a timeout or a broken stream is never answered by sending it again
+// (the backend keeps working and would charge twice); a broken stream is recovered by reading
+// the session state instead.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "draft.h"
+#include "message.h"
+#include "run.h"
+#include "status_line.h"
+#include "terminal.h"
+
+namespace {
+
+using nlohmann::json;
+
+struct Options {
+  std::string session;
+  std::vector<std::string> words;
+  std::string file;
+  bool message_stdin = false;
+  std::string timeout = "15m", idle_timeout = "10m", recover_timeout = "5m";
+  bool stream = false, raw_events = false, text = false;
+};
+
+// Exactly one source: the words, -f FILE, or stdin (--message-stdin, optionally spelled "-").
+std::string ReadMessage(const Options& o) {
+  bool dash = o.words.size() == 1 && o.words[0] == "-";
+  int sources = (!o.words.empty() && !dash) + !o.file.empty() + (o.message_stdin || dash);
+  if (dash && !o.message_stdin) {
+    throw nemo::Error(nemo::kExitUsage,
+                      "\"-\" reads the message from stdin only with --message-stdin",
+                      "stdin carries the context otherwise");
+  }
+  if (sources == 0) {
+    throw nemo::Error(nemo::kExitUsage, "no message",
+                      "give it as an argument, with -f FILE, or on stdin with --message-stdin");
+  }
+  if (sources > 1) {
+    throw nemo::Error(nemo::kExitUsage,
+                      "give the message one way: an argument, -f FILE or --message-stdin");
+  }
+  if (o.message_stdin) {
+    if (nemo::StdinIsTerminal()) {
+      std::fputs("nemo-send: type the message, then Ctrl-D\n", stderr);
+    }
+    return nemo::ReadMessageStream(stdin, "stdin");
+  }
+  if (!o.file.empty()) return nemo::ReadMessageFile(o.file);
+  std::string message;
+  for (const auto& w : o.words) message += (message.empty() ? "" : " ") + w;
+  return nemo::CheckMessage(std::move(message), "message");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  nemo::Program prog("nemo-send", "Send one message to the agent and follow the run to its end",
+                     "nemo-auth | nemo-session | nemo-send \"a 10-second city video\" | jq .reply");
+  Options o;
+  auto& app = prog.app();
+  app.add_option("message", o.words, "The message (\"-\" with --message-stdin)")
+      ->type_name("<message>");
+  app.add_option("--session", o.session, "Session id (default: the context's session_id)")
+      ->type_name("<id>");
+  app.add_option("-f,--file", o.file, "Read the message from a .txt, .md, .pdf or .docx file")
+      ->type_name("<file>");
+  app.add_flag("--message-stdin", o.message_stdin,
+               "Read the message from stdin (then no context is read)");
+  app.add_option("--timeout", o.timeout, "Give up on the whole run after D (default 15m)")
+      ->type_name("<D>");
+  app.add_option("--idle-timeout", o.idle_timeout,
+                 "Give up after D of keep-alives or silence only (default 10m)")
+      ->type_name("<D>");
+  app.add_option("--recover-timeout", o.recover_timeout,
+                 "After a broken stream, read the state for up to D (default 5m)")
+      ->type_name("<D>");
+  app.add_flag("--stream", o.stream, "NDJSON: one event per line as it arrives, context last");
+  app.add_flag("--raw-events", o.raw_events, "With --stream: add the server's event as \"raw\"");
+  app.add_flag("--text", o.text, "Print only the reply text, not JSON");
+
+  return prog.Run(argc, argv, [&] {
+    if (o.stream && o.text)
+      throw nemo::Error(nemo::kExitUsage, "--stream and --text exclude each other");
+    if (o.raw_events && !o.stream)
+      throw nemo::Error(nemo::kExitUsage, "--raw-events needs --stream");
+    nemo::FollowOptions follow;
+    follow.timeout_ms = nemo::ParseDurationMs(o.timeout, "--timeout");
+    follow.idle_timeout_ms = nemo::ParseDurationMs(o.idle_timeout, "--idle-timeout");
+    follow.recover_timeout_ms = nemo::ParseDurationMs(o.recover_timeout, "--recover-timeout");
+    follow.poll_base_ms = nemo::PollBaseMsFromEnv(follow.poll_base_ms);
+    follow.raw_events = o.raw_events;
+
+    // The message is checked before anything is sent: a bad one costs nothing.
+    json ctx = o.message_stdin ? json::object() : prog.ReadContext();
+    std::string message = ReadMessage(o);
+    std::string sid = nemo::RequireSessionId(o.session, ctx);
+    nemo::Api api = prog.MakeApi(ctx);
+    // The snapshot that silent completions and broken streams are compared with.
+    json before = nemo::DraftOfState(api.Get(nemo::paths::State(sid)));
+
+    nemo::StatusLine status(prog.name(), nemo::StatusLine::Choose(prog.flags().quiet));
+    follow.on_tick = [&](long long elapsed_ms) { status.Tick(elapsed_ms); };
+    follow.on_event = [&](const json& event) {
+      if (o.stream) {
+        status.Clear();
+        std::string line = nemo::DumpJson(event, false) + "\n";
+        std::fwrite(line.data(), 1, line.size(), stdout);
+        if (std::fflush(stdout) != 0) _exit(errno == EPIPE ? 141 : nemo::kExitInternal);
+      }
+      status.Event(event);
+    };
+
+    nemo::RunResult run = nemo::SendAndFollow(api, sid, message, follow);
+    status.Clear();
+    if (const auto& failure = run.events.failure()) throw *failure;
+
+    json after;
+    if (run.dropped) {
+      prog.Note("the stream broke mid-run (" + run.drop_reason +
+                "); the message is not sent again: reading the session state until it settles");
+      auto read = [&]() -> std::optional<json> {
+        try {
+          return nemo::DraftOfState(api.Get(nemo::paths::State(sid)));
+        } catch (const nemo::Error& e) {
+          int code = e.exit_code();
+          if (code == nemo::kExitNetwork || code == nemo::kExitBadResponse ||
+              code == nemo::kExitTimeout)
+            return std::nullopt;
+          throw;
+        }
+      };
+      auto recovered = nemo::RecoverDraft(before, follow, read, nemo::InterruptibleSleepMs);
+      if (!recovered) {
+        throw nemo::Error(nemo::kExitNetwork,
+                          "the stream broke mid-run and the draft did not change within " +
+                              o.recover_timeout + " (--recover-timeout)",
+                          "the run may still finish: check with nemo-state; do not send the "
+                          "message again (it would be charged twice)");
+      }
+      after = *recovered;
+    } else {
+      after = nemo::DraftOfState(api.Get(nemo::paths::State(sid)));
+    }
+
+    json changes = nemo::DraftChanges(before, after);
+    bool silent = !run.events.saw_text();
+    if (run.dropped) prog.Note("recovered from the state: " + changes.value("sentence", ""));
+    ctx["api"] = api.config().api_base;
+    ctx["session_id"] = sid;
+    ctx["reply"] = run.events.reply();
+    ctx["texts"] = run.events.texts();
+    ctx["tools"] = run.events.tools();
+    ctx["changes"] = changes;
+    ctx["silent"] = silent;
+    ctx["recovered"] = run.dropped;
+    ctx["summary"] = nemo::TrackSummary(after);
+
+    if (o.text) {
+      std::string reply = run.events.reply();
+      if (reply.empty()) reply = changes.value("sentence", "");
+      std::printf("%s\n", reply.c_str());
+      if (std::fflush(stdout) != 0) _exit(errno == EPIPE ? 141 : nemo::kExitInternal);
+    } else if (o.stream) {
+      nemo::WriteJson(ctx, nemo::JsonStyle::kCompact);  // NDJSON: the context is one line too
+      if (std::ferror(stdout)) _exit(errno == EPIPE ? 141 : nemo::kExitInternal);
+    } else {
+      prog.WriteContext(ctx);
+    }
+    return 0;
+  });
+}

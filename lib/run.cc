@@ -1,0 +1,190 @@
+#include "run.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "draft.h"
+#include "http.h"
+
+namespace nemo {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kStillRunningHint = "the run may still finish: check with nemo-state";
+
+std::string DurationText(long long ms) {
+  if (ms % 60000 == 0 && ms >= 60000) return std::to_string(ms / 60000) + "m";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+// The server's event as JSON when it is JSON, else as the text it was.
+json RawOf(const SseEvent& event) {
+  json parsed = json::parse(event.data, nullptr, false);
+  if (!parsed.is_discarded()) return parsed;
+  json raw = {{"data", event.data}};
+  if (!event.type.empty()) raw["event"] = event.type;
+  return raw;
+}
+
+}  // namespace
+
+long long MonotonicMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+long long PollBaseMsFromEnv(long long fallback) {
+  const char* value = std::getenv("NEMO_POLL_BASE_MS");
+  if (value == nullptr || *value == '\0') return fallback;
+  char* end = nullptr;
+  long long ms = std::strtoll(value, &end, 10);
+  return (end != nullptr && *end == '\0' && ms > 0) ? ms : fallback;
+}
+
+RunTimer::RunTimer(long long start_ms, long long timeout_ms, long long idle_timeout_ms)
+    : start_ms_(start_ms),
+      timeout_ms_(timeout_ms),
+      idle_timeout_ms_(idle_timeout_ms),
+      last_activity_ms_(start_ms) {}
+
+std::optional<Error> RunTimer::Check(long long now_ms) const {
+  if (timeout_ms_ > 0 && now_ms - start_ms_ >= timeout_ms_) {
+    return Error(kExitTimeout, "run timed out after " + DurationText(timeout_ms_) + " (--timeout)",
+                 kStillRunningHint);
+  }
+  if (idle_timeout_ms_ > 0 && now_ms - last_activity_ms_ >= idle_timeout_ms_) {
+    return Error(kExitTimeout,
+                 "run timed out: nothing but keep-alives or silence for " +
+                     DurationText(idle_timeout_ms_) + " (--idle-timeout)",
+                 kStillRunningHint);
+  }
+  return std::nullopt;
+}
+
+long long PollBackoff::Next() {
+  long long wait = std::min(static_cast<long long>(next_ms_), max_ms_);
+  next_ms_ = std::min(next_ms_ * 1.5, static_cast<double>(max_ms_));
+  return wait;
+}
+
+bool SettleWatch::Observe(const json& draft) {
+  if (latest_ && draft == *latest_) return true;
+  if (latest_ || draft != before_) latest_ = draft;
+  return false;
+}
+
+RunFollower::RunFollower(FollowOptions options, std::function<long long()> clock)
+    : options_(std::move(options)),
+      clock_(std::move(clock)),
+      start_ms_(clock_()),
+      timer_(start_ms_, options_.timeout_ms, options_.idle_timeout_ms),
+      parser_(SseParser::Handlers{[this](const SseEvent& event) {
+                                    long long now = clock_();
+                                    for (json& e : events_.Normalize(event, now - start_ms_))
+                                      Emit(std::move(e), &event);
+                                  },
+                                  [this] { Emit(events_.Keepalive(), nullptr); }}) {}
+
+void RunFollower::Emit(json event, const SseEvent* raw) {
+  if (event.value("type", "") != "heartbeat") timer_.Activity(clock_());
+  if (!options_.on_event) return;
+  if (options_.raw_events && raw != nullptr) {
+    event["raw"] = RawOf(*raw);
+  } else {
+    event.erase("raw");
+  }
+  options_.on_event(event);
+}
+
+void RunFollower::Feed(std::string_view bytes) {
+  bytes_ += static_cast<long long>(bytes.size());
+  parser_.Feed(bytes);
+  if (options_.on_tick) options_.on_tick(elapsed_ms());
+}
+
+void RunFollower::Finish() {
+  parser_.Finish();
+  events_.Flush();
+}
+
+bool RunFollower::KeepGoing() {
+  long long now = clock_();
+  if (options_.on_tick) options_.on_tick(now - start_ms_);
+  if (!timeout_) timeout_ = timer_.Check(now);
+  return !timeout_.has_value();
+}
+
+RunResult SendAndFollow(Api& api, const std::string& session_id, const std::string& message,
+                        const FollowOptions& options) {
+  RunFollower follower(options);
+  HttpRequest request;
+  request.method = "POST";
+  request.url = api.Url(paths::kRunSse);
+  request.headers = {"Accept: text/event-stream", "Content-Type: application/json"};
+  request.body = RunSseBody(session_id, message).dump();
+  request.never_retry = true;     // a second send would start (and charge) a second run
+  request.low_speed_seconds = 0;  // long silences are normal; the idle clock decides
+  request.on_body = [&](std::string_view bytes) { follower.Feed(bytes); };
+  request.keep_going = [&] { return follower.KeepGoing(); };
+
+  RunResult result;
+  try {
+    HttpResponse response = api.Stream(request);
+    if (response.aborted) {
+      if (follower.timeout()) throw *follower.timeout();
+      throw Error(kExitInternal, "the stream was aborted without a reason");
+    }
+  } catch (const Error& e) {
+    if (e.exit_code() == kExitNetwork) {
+      result.dropped = true;
+      result.drop_reason = e.what();
+    } else if (e.exit_code() == kExitInterrupted || e.exit_code() == kExitTerminated) {
+      throw Error(e.exit_code(), e.what(), kStillRunningHint);
+    } else {
+      throw;
+    }
+  }
+  follower.Finish();
+  result.events = follower.events();
+  result.elapsed_ms = follower.elapsed_ms();
+  return result;
+}
+
+json DraftOfState(const json& state_payload) { return NormalizeDraft(state_payload); }
+
+std::optional<json> RecoverDraft(const json& before, const FollowOptions& options,
+                                 const std::function<std::optional<json>()>& read,
+                                 const std::function<void(long long)>& sleep_ms,
+                                 const std::function<long long()>& clock) {
+  SettleWatch watch(before);
+  PollBackoff backoff(options.poll_base_ms, options.poll_max_ms);
+  long long deadline = clock() + options.recover_timeout_ms;
+  for (;;) {
+    long long now = clock();
+    if (now >= deadline) break;
+    sleep_ms(std::min(backoff.Next(), deadline - now));
+    std::optional<json> draft = read();
+    if (draft && watch.Observe(*draft)) return watch.latest();
+  }
+  if (watch.changed()) return watch.latest();
+  return std::nullopt;
+}
+
+void InterruptibleSleepMs(long long ms) {
+  long long until = MonotonicMs() + ms;
+  for (;;) {
+    if (int sig = InterruptSignal(); sig != 0) {
+      throw Error(sig == 15 ? kExitTerminated : kExitInterrupted, "interrupted", kStillRunningHint);
+    }
+    long long left = until - MonotonicMs();
+    if (left <= 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(left, 50LL)));
+  }
+}
+
+}  // namespace nemo
