@@ -143,7 +143,9 @@ long long ParseDurationMs(const std::string& text, const std::string& flag) {
   bool ok = !number.empty() && number.size() < 12;
   if (ok) {
     try {
-      value = std::stod(number);
+      std::size_t used = 0;
+      value = std::stod(number, &used);
+      ok = used == number.size();  // "1.2.3" is not 1.2
     } catch (...) {
       ok = false;
     }
