@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 
 #include "context.h"
 #include "error.h"
@@ -189,7 +190,11 @@ long long ParseSize(const std::string& text, const std::string& flag) {
   if (number.empty() || number.size() > 12 || scale == 0) {
     throw Error(kExitUsage, flag + ": bad size \"" + text + "\"", "use e.g. 500MiB, 200MB or 1G");
   }
-  return std::stoll(number) * scale;
+  long long value = std::stoll(number);
+  if (value > std::numeric_limits<long long>::max() / scale) {  // would overflow
+    throw Error(kExitUsage, flag + ": size \"" + text + "\" is too large");
+  }
+  return value * scale;
 }
 
 std::string RequireSessionId(const std::string& flag, const nlohmann::json& context) {
