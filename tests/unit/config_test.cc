@@ -49,6 +49,8 @@ TEST(Config, PlainHttpToAnotherHostNeedsAllowInsecure) {
   EXPECT_EQ(ExitOf("http://api.example.com"), nemo::kExitUsage);
   EXPECT_EQ(ExitOf("http://localhost.example.com"), nemo::kExitUsage);
   EXPECT_EQ(ExitOf("http://10.0.0.1"), nemo::kExitUsage);
+  EXPECT_EQ(ExitOf("http://127.example.com"), nemo::kExitUsage);  // a name, not 127/8
+  EXPECT_EQ(ValidateApiBase("http://127.0.0.2:1"), "http://127.0.0.2:1");
   env.Set("NEMO_ALLOW_INSECURE", "1");
   EXPECT_EQ(ValidateApiBase("http://api.example.com"), "http://api.example.com");
 }
