@@ -19,9 +19,9 @@ int main(int argc, char** argv) {
   app.add_option("files", files,
                  "Files to upload (video mp4 mov avi webm mkv; image jpg png gif "
                  "webp; audio mp3 wav m4a aac)")
-      ->type_name("<file>...");
+      ->type_name("<file>");
   app.add_option("--url", urls, "Register these http(s) URLs instead of uploading files")
-      ->type_name("<url>...");
+      ->type_name("<url>");
   app.add_option("--session", session, "Session id (default: the context's session_id)")
       ->type_name("<id>");
   app.add_option("--max-size", max_size, "Refuse files larger than this (default 500MiB)")
