@@ -1,0 +1,87 @@
+#!/usr/bin/env bats
+# nemo-state against a real nemo-sandbox: readiness, the summary, the draft, waiting.
+
+load lib/sandbox
+
+# Generation through the real pipeline: nemo-send when it is built, else /run_sse with curl.
+generate() {
+  if [ -x "$NEMO_BIN/nemo-send" ]; then nemo-send -q "$1"; return; fi
+  local ctx sid body
+  ctx=$(cat)
+  sid=$(jq -r .session_id <<<"$ctx")
+  body=$(jq -nc --arg sid "$sid" --arg m "$1" \
+    '{app_name:"nemo_agent",user_id:"me",session_id:$sid,new_message:{parts:[{text:$m}]}}')
+  curl -sS -N -o /dev/null -H "Authorization: Bearer $(nemo-auth token)" \
+    -H 'Content-Type: application/json' -d "$body" "$SANDBOX_API/run_sse"
+  printf '%s\n' "$ctx"
+}
+
+setup_file() {
+  sandbox_start --work-time 300ms --render-time 1s
+  export -f generate
+  export NEMO_RETRY_BASE_MS=10 NEMO_RETRY_AFTER_DEFAULT=1 NEMO_POLL_BASE_MS=50
+}
+teardown_file() { sandbox_stop; }
+
+setup() {
+  cd "$BATS_TEST_TMPDIR"
+  nemo-auth | nemo-session >empty.json
+}
+
+@test "--check exits 20 before any generation and still prints the context" {
+  run --separate-stderr nemo-state --check <empty.json
+  [ "$status" -eq 20 ]
+  echo "$output" | jq -e '.ready == false and .summary == "Timeline is empty" and .session_id'
+}
+
+@test "--check exits 0 once a generation made a draft, with state, summary and ready" {
+  generate 'a 4-second video titled "Hi"' <empty.json >made.json
+  run --separate-stderr nemo-state --check <made.json
+  [ "$status" -eq 0 ]
+  echo "$output" | jq -e '.ready == true and (.state.draft.t | length) > 0 and (.summary | startswith("Timeline ("))'
+  echo "$output" | jq -e --arg api "$SANDBOX_API" '.api == $api'
+}
+
+@test "--summary prints the one-line track summary as plain text" {
+  generate 'a 4-second video titled "Hi"' <empty.json >made.json
+  run --separate-stderr nemo-state --summary <made.json
+  [ "$status" -eq 0 ]
+  [[ $output == "Timeline ("*" tracks): 1. Video: "* ]]
+  [[ $output == *'Title: "Hi"'* ]]
+  [ "${#lines[@]}" -eq 1 ]
+}
+
+@test "--draft prints the session's draft alone" {
+  generate 'a 4-second video titled "Hi"' <empty.json >made.json
+  sid=$(jq -r .session_id made.json)
+  run --separate-stderr nemo-state --draft --session "$sid"
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | jq -S .) <(sandbox_session "$sid" | jq -S .draft)
+}
+
+@test "--wait returns when a generation running meanwhile has made the draft ready" {
+  generate 'a 4-second video titled "Later"' <empty.json >/dev/null &
+  run --separate-stderr nemo-state --wait --timeout 60s <empty.json
+  wait
+  [ "$status" -eq 0 ]
+  echo "$output" | jq -e '.ready == true'
+  [[ $(echo "$output" | jq -r .summary) == *'"Later"'* ]]
+}
+
+@test "--wait gives up with exit 11 when nothing makes the draft ready" {
+  run --separate-stderr nemo-state --wait --timeout 1s <empty.json
+  [ "$status" -eq 11 ]
+  [[ $stderr == "nemo-state: the draft is still not ready after"* ]]
+  [ -z "$output" ]
+}
+
+@test "without a session id it is a usage error (exit 2)" {
+  run --separate-stderr nemo-state </dev/null
+  [ "$status" -eq 2 ]
+  [[ $stderr == *"no session id"* ]]
+}
+
+@test "an unknown session gives exit 4" {
+  run --separate-stderr nemo-state --session ses_doesnotexist
+  [ "$status" -eq 4 ]
+}

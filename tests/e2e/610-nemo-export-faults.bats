@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# nemo-export when things go wrong: failed renders, broken downloads, a CDN 404, a failing
+# submit, Ctrl-C, SIGTERM and timeouts. A failure never leaves a file at the target.
+
+load lib/sandbox
+
+generate() {
+  if [ -x "$NEMO_BIN/nemo-send" ]; then nemo-send -q "$1"; return; fi
+  local ctx sid body
+  ctx=$(cat)
+  sid=$(jq -r .session_id <<<"$ctx")
+  body=$(jq -nc --arg sid "$sid" --arg m "$1" \
+    '{app_name:"nemo_agent",user_id:"me",session_id:$sid,new_message:{parts:[{text:$m}]}}')
+  curl -sS -N -o /dev/null -H "Authorization: Bearer $(nemo-auth token)" \
+    -H 'Content-Type: application/json' -d "$body" "$SANDBOX_API/run_sse"
+  printf '%s\n' "$ctx"
+}
+
+setup_file() {
+  sandbox_start --work-time 300ms --render-time 1s
+  export -f generate
+  export NEMO_RETRY_BASE_MS=10 NEMO_RETRY_AFTER_DEFAULT=1 NEMO_POLL_BASE_MS=50
+  nemo-auth | nemo-session | generate 'a 4-second video titled "Hi"' >"$BATS_FILE_TMPDIR/ctx.json"
+}
+teardown_file() { sandbox_stop; }
+setup() { cd "$BATS_TEST_TMPDIR"; sandbox_reset; cp "$BATS_FILE_TMPDIR/ctx.json" .; }
+
+counter() { sandbox_counters | jq -r ".$1 // 0"; }
+job_status() {  # the server's view of a render
+  curl -sS -H "Authorization: Bearer $(nemo-auth token)" "$SANDBOX_API/api/render/proxy/lambda/$1" | jq -r '.data.status // .status'
+}
+
+@test "a failed render exits 12 with the server's reason and leaves no file or .part" {
+  sandbox_fault '{"fail_render":true}'
+  run --separate-stderr nemo-export -o out.mp4 <ctx.json
+  [ "$status" -eq 12 ]
+  [[ $stderr == "nemo-export: render render_"*" failed: render failed: the renderer crashed"* ]]
+  [ ! -e out.mp4 ] && [ ! -e out.mp4.part ]
+}
+
+@test "a download broken after 100000 bytes is resumed to the right sha256" {
+  sandbox_fault '{"break_download_after":100000}'
+  cdn=$(counter cdn_requests)
+  run --separate-stderr nemo-export -o out.mp4 <ctx.json
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -r .sha256)" = "$(sha256sum out.mp4 | cut -d' ' -f1)" ]
+  [ "$(counter cdn_requests)" -ge $((cdn + 2)) ]
+  [ "$(counter fallback_downloads)" -eq 0 ]
+  ffprobe -v error out.mp4
+}
+
+@test "a CDN 404 falls back to the API's download endpoint; the CDN never sees the token" {
+  sandbox_fault '{"cdn_404":true}'
+  before=$(counter fallback_downloads)
+  run --separate-stderr nemo-export -o out.mp4 <ctx.json
+  [ "$status" -eq 0 ]
+  [ "$(counter fallback_downloads)" -eq $((before + 1)) ]
+  [ "$(echo "$output" | jq -r .sha256)" = "$(sha256sum out.mp4 | cut -d' ' -f1)" ]
+  [ "$(counter cdn_auth_headers)" -eq 0 ]
+}
+
+@test "a failing submit is retried once with a new id" {
+  nemo-state --draft <ctx.json >draft.json
+  before=$(counter render_requests)
+  sandbox_fault '{"fail_next":1}'
+  run --separate-stderr nemo-export --draft draft.json -o out.mp4 <ctx.json
+  [ "$status" -eq 0 ]
+  [ "$(counter render_requests)" -eq $((before + 2)) ]
+  [ -s out.mp4 ]
+}
+
+@test "Ctrl-C cancels the render, removes nothing of the user's and exits 130" {
+  sandbox_fault '{"render_time_ms":30000}'
+  echo "mine" >out.mp4
+  nemo-export -o out.mp4 <ctx.json >stdout.txt 2>stderr.txt &
+  pid=$!
+  for _ in $(seq 200); do [ "$(sandbox_counters | jq '[.polls // {} | .[]] | add // 0')" -gt 0 ] && break; sleep 0.05; done
+  kill -INT "$pid"
+  run wait "$pid"
+  [ "$status" -eq 130 ]
+  [ "$(cat out.mp4)" = mine ] && [ ! -e out.mp4.part ]
+  id=$(grep -o 'render_[0-9]*_[0-9a-f]*' stderr.txt | head -1)
+  [ "$(job_status "$id")" = cancelled ]
+  [ ! -s stdout.txt ]
+}
+
+@test "SIGTERM exits 143" {
+  sandbox_fault '{"render_time_ms":30000}'
+  nemo-export -o out.mp4 <ctx.json >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 200); do [ "$(sandbox_counters | jq '[.polls // {} | .[]] | add // 0')" -gt 0 ] && break; sleep 0.05; done
+  kill -TERM "$pid"
+  run wait "$pid"
+  [ "$status" -eq 143 ]
+  [ ! -e out.mp4 ]
+}
+
+@test "--timeout gives up with exit 11 and says the job was left running" {
+  sandbox_fault '{"render_time_ms":30000}'
+  run --separate-stderr nemo-export --timeout 500ms -o out.mp4 <ctx.json
+  [ "$status" -eq 11 ]
+  [[ $stderr == *"left running"* ]]
+  id=$(echo "$stderr" | grep -o 'render_[0-9]*_[0-9a-f]*' | head -1)
+  [ "$(job_status "$id")" = processing ]
+  [ ! -e out.mp4 ]
+}
