@@ -1,0 +1,256 @@
+// nemo-sandbox: a local server that fakes the NemoVideo API for offline use, demos and tests.
+// main() reads the flags, starts the API and CDN listeners, prints the ready line and waits for
+// SIGTERM/SIGINT; everything else lives in the files named in routes.h.
+#include <httplib.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <future>
+#include <iostream>
+#include <thread>
+
+#include "exit_code.h"
+#include "log.h"
+#include "render.h"
+#include "renders.h"
+#include "routes.h"
+#include "sandbox.h"
+
+namespace {
+
+using sandbox::Options;
+
+[[noreturn]] void Die(int code, const std::string& msg) {
+  std::fprintf(stderr, "nemo-sandbox: %s\n", msg.c_str());
+  std::exit(code);
+}
+
+struct Flags {
+  Options opt;
+  std::string work_time = "2s", render_time = "2s", token_ttl = "7d", max_upload = "500MiB";
+  std::string keepalive_interval = "1s";
+  std::vector<std::string> faults;
+  bool allow_remote = false;
+  bool host_given = false;
+};
+
+const char* kFooter = R"(
+Durations: 500ms, 2s, 1m, 1h, 7d or plain seconds. Sizes: 500MiB, 10MB, 1k or plain bytes.
+
+On start it prints one line on stdout, once both listeners accept connections:
+  {"api":"http://127.0.0.1:PORT","cdn":"http://localhost:CDNPORT"}
+The CDN uses the host name localhost on purpose: clients must treat it as another host and never
+send their token there. Stop it with SIGTERM or SIGINT (exit 0; a temporary state directory is
+removed).
+
+Faults (--fault NAME[=VALUE] at start; at run time POST /_sandbox/faults with a JSON object,
+GET to read them, DELETE to reset):
+%FAULTS%
+Test controls (no auth): GET /_sandbox/counters, GET /_sandbox/sessions/SID,
+POST /_sandbox/credits {"available":N,"user_id"?:ID}.
+
+Example:
+  nemo-sandbox --work-time 300ms --render-time 500ms --fault silent
+)";
+
+void Parse(int argc, char** argv, Flags& f) {
+  CLI::App app{"A local fake of the NemoVideo API (scripted agent, ffmpeg renderer, faults)",
+               "nemo-sandbox"};
+  app.set_version_flag("--version", "nemo-sandbox " NEMO_SANDBOX_VERSION);
+  auto* host = app.add_option("--host", f.opt.host, "Address to listen on (loopback only)")
+                   ->default_str("127.0.0.1");
+  app.add_flag("--allow-remote", f.allow_remote,
+               "With --host: allow an address that is not loopback (no TLS, no real auth!)");
+  app.add_option("--port", f.opt.port, "API port; 0 picks a free one")
+      ->default_str("0")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--cdn-port", f.opt.cdn_port, "CDN port; 0 picks a free one")
+      ->default_str("0")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--state-dir", f.opt.state_dir,
+                 "Keep uploads and renders here (default: a temporary directory removed at exit)");
+  app.add_option("--work-time", f.work_time,
+                 "Raw-video stage of a generation; post-production and edits take half")
+      ->default_str("2s");
+  app.add_option("--render-time", f.render_time, "Minimum time an export takes")->default_str("2s");
+  app.add_option("--token-ttl", f.token_ttl, "Lifetime of anonymous tokens")->default_str("7d");
+  app.add_option("--credits", f.opt.credits, "Credits of each new user")
+      ->default_str("100")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-upload", f.max_upload, "Largest accepted upload file (error 4002 above)")
+      ->default_str("500MiB");
+  app.add_option("--keepalive-interval", f.keepalive_interval,
+                 "Keep-alive period while a run works")
+      ->default_str("1s");
+  app.add_option("--keepalive", f.opt.keepalive, "Keep-alive style: comment, empty or heartbeat")
+      ->default_str("comment")
+      ->check(CLI::IsMember({"comment", "empty", "heartbeat"}));
+  app.add_option("--dialect", f.opt.dialect, "Event dialect of /run_sse: adk or typed")
+      ->default_str("adk")
+      ->check(CLI::IsMember({"adk", "typed"}));
+  app.add_option("--fault", f.faults, "Switch a fault on (repeatable; see below)")
+      ->type_name("NAME[=VALUE]");
+  app.add_flag("--quiet", f.opt.quiet, "No request log on stderr");
+  std::string footer = kFooter;
+  footer.replace(footer.find("%FAULTS%"), 8, sandbox::Faults::Help());
+  app.footer(footer);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    std::exit(app.exit(e));
+  } catch (const CLI::CallForVersion& e) {
+    std::exit(app.exit(e));
+  } catch (const CLI::ParseError& e) {
+    Die(nemo::kExitUsage, e.what());
+  }
+  f.host_given = host->count() > 0;
+  auto duration = [](const std::string& name, const std::string& text) {
+    auto d = sandbox::ParseDuration(text);
+    if (!d) Die(nemo::kExitUsage, name + ": not a duration: " + text + " (e.g. 500ms, 2s, 1m)");
+    return *d;
+  };
+  f.opt.work_time = duration("--work-time", f.work_time);
+  f.opt.render_time = duration("--render-time", f.render_time);
+  f.opt.token_ttl = duration("--token-ttl", f.token_ttl);
+  f.opt.keepalive_interval = duration("--keepalive-interval", f.keepalive_interval);
+  if (f.opt.keepalive_interval.count() < 10) {
+    Die(nemo::kExitUsage, "--keepalive-interval: at least 10ms");
+  }
+  auto size = sandbox::ParseSize(f.max_upload);
+  if (!size || *size == 0) Die(nemo::kExitUsage, "--max-upload: not a size: " + f.max_upload);
+  f.opt.max_upload = *size;
+  bool loopback = f.opt.host == "127.0.0.1" || f.opt.host == "localhost" || f.opt.host == "::1";
+  if (!loopback && !(f.host_given && f.allow_remote)) {
+    Die(nemo::kExitUsage,
+        "--host " + f.opt.host +
+            ": refusing to listen beyond loopback (add --allow-remote to insist)");
+  }
+}
+
+std::string UrlHost(const std::string& host) {
+  if (host == "localhost" || host == "0.0.0.0") return "127.0.0.1";
+  if (host.find(':') != std::string::npos) return "[" + (host == "::" ? "::1" : host) + "]";
+  return host;
+}
+
+void Configure(httplib::Server& svr) {
+  // SSE streams hold a thread each for minutes, and the tests run 16 pipelines at once.
+  svr.new_task_queue = [] { return new httplib::ThreadPool(64); };
+  svr.set_tcp_nodelay(true);
+  svr.set_keep_alive_max_count(100);
+}
+
+std::string MakeStateDir(Options& opt, bool* temporary) {
+  std::error_code ec;
+  if (!opt.state_dir.empty()) {
+    *temporary = false;
+    std::filesystem::create_directories(opt.state_dir, ec);
+    if (ec) Die(nemo::kExitUsage, "--state-dir " + opt.state_dir + ": " + ec.message());
+    return std::filesystem::absolute(opt.state_dir).string();
+  }
+  const char* tmp = std::getenv("TMPDIR");
+  std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/nemo-sandbox.XXXXXX";
+  if (!mkdtemp(templ.data())) Die(nemo::kExitInternal, "cannot create a temporary directory");
+  *temporary = true;
+  return templ;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Flags f;
+  Parse(argc, argv, f);
+
+  // Signals go to the sigwait below, not to whichever thread happens to run.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a client gone mid-stream is an error return, not death
+
+  bool temporary = false;
+  std::string state_dir = MakeStateDir(f.opt, &temporary);
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir + "/uploads", ec);
+  std::filesystem::create_directories(state_dir + "/renders", ec);
+
+  sandbox::Sandbox sb(f.opt);
+  sandbox::Renders renders(sb);
+  sb.renders = &renders;
+  sb.state_dir = state_dir;
+  sb.font = sandbox::FindFont();
+  for (const auto& flag : f.faults) {
+    nlohmann::json patch;
+    std::string error = sandbox::Faults::ParseFlag(flag, &patch);
+    bool expire = false;
+    if (error.empty()) error = sb.faults.Merge(patch, &expire);
+    if (!error.empty()) {
+      if (temporary) std::filesystem::remove_all(state_dir, ec);
+      Die(nemo::kExitUsage, "--fault " + flag + ": " + error);
+    }
+  }
+
+  httplib::Server api, cdn;
+  Configure(api);
+  Configure(cdn);
+  api.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    sandbox::MarkRequestStart();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  sandbox::InstallLogger(api, sb, "");
+  sandbox::InstallLogger(cdn, sb, "cdn ");
+  sandbox::AddApiRoutes(api, sb);
+  sandbox::AddUploadRoutes(api, sb);
+  sandbox::AddSseRoutes(api, sb);
+  sandbox::AddRenderRoutes(api, sb);
+  sandbox::AddControlRoutes(api, sb);
+  sandbox::AddCdnRoutes(cdn, sb);
+
+  std::string bind_host = f.opt.host == "localhost" ? "127.0.0.1" : f.opt.host;
+  auto bind = [&](httplib::Server& svr, int port, const char* what) {
+    int bound = port == 0 ? svr.bind_to_any_port(bind_host)
+                          : (svr.bind_to_port(bind_host, port) ? port : -1);
+    if (bound <= 0) {
+      if (temporary) std::filesystem::remove_all(state_dir, ec);
+      Die(nemo::kExitInternal, std::string("cannot listen for the ") + what + " on " + bind_host +
+                                   ":" + std::to_string(port));
+    }
+    return bound;
+  };
+  int api_port = bind(api, f.opt.port, "API");
+  int cdn_port = bind(cdn, f.opt.cdn_port, "CDN");
+  sb.api_url = "http://" + UrlHost(f.opt.host) + ":" + std::to_string(api_port);
+  bool remote = UrlHost(f.opt.host) != "127.0.0.1";
+  sb.cdn_url = "http://" + (remote ? UrlHost(f.opt.host) : std::string("localhost")) + ":" +
+               std::to_string(cdn_port);
+
+  std::thread api_thread([&] { api.listen_after_bind(); });
+  std::thread cdn_thread([&] { cdn.listen_after_bind(); });
+  // Bound sockets already listen (connections queue in the backlog), so this line is the truth.
+  std::printf("%s\n", nlohmann::json{{"api", sb.api_url}, {"cdn", sb.cdn_url}}.dump().c_str());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+
+  sb.stopping = true;
+  sb.stop_cv.notify_all();
+  renders.KillAll();
+  // Stopping joins the worker threads; an upload still trickling in could hold one for a
+  // while, so give them a moment and then leave anyway.
+  auto stopped = std::async(std::launch::async, [&] {
+    api.stop();
+    cdn.stop();
+    api_thread.join();
+    cdn_thread.join();
+  });
+  stopped.wait_for(std::chrono::seconds(3));
+  if (temporary) std::filesystem::remove_all(state_dir, ec);
+  std::fflush(stderr);
+  // Detached run and render threads may still hold references into `sb`: skip destructors.
+  std::_Exit(nemo::kExitOk);
+}

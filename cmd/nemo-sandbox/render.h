@@ -1,0 +1,28 @@
+// The renderer: a draft becomes one ffmpeg command line (H.264/AAC MP4). Video segments are
+// colour cards or the uploaded images/clips, the title is drawn over its time range, and the BGM
+// is a sine tone at its volume (silence where there is none), so every draft field is visible in
+// the output and the tests can check it with ffprobe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace sandbox {
+
+struct RenderCommand {
+  std::vector<std::string> argv;
+  std::string title_text;  // to be written to the file named in the drawtext filter, if any
+  std::string title_path;
+  double seconds = 0;
+};
+
+// `font` may be empty (no drawtext); `work` is a path prefix for helper files (the title text).
+RenderCommand BuildRender(const nlohmann::json& draft, const std::string& out_path,
+                          const std::string& font, const std::string& work);
+
+// A TrueType font for titles: fc-match's choice, else the first .ttf under /usr/share/fonts.
+std::string FindFont();
+
+}  // namespace sandbox

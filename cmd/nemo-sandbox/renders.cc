@@ -1,0 +1,194 @@
+#include "renders.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "proc.h"
+#include "render.h"
+
+namespace sandbox {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string LastLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  return last.size() > 300 ? last.substr(0, 300) : last;
+}
+
+}  // namespace
+
+std::string Renders::OutPath(const std::string& id) const {
+  return sb_.state_dir + "/renders/" + id + ".mp4";
+}
+
+bool Renders::Submit(const std::string& id, const std::string& session_id,
+                     const std::string& user_id, const json& draft) {
+  {
+    std::lock_guard lock(mu_);
+    if (jobs_.count(id)) return false;
+    Job job;
+    job.id = id;
+    job.session_id = session_id;
+    job.user_id = user_id;
+    job.draft = draft;
+    job.created_at = IsoTime(std::chrono::system_clock::now());
+    jobs_[id] = job;
+  }
+  std::thread([this, id] { Work(id); }).detach();
+  return true;
+}
+
+std::optional<json> Renders::View(const std::string& id, const std::string& user_id) {
+  std::lock_guard lock(mu_);
+  auto it = jobs_.find(id);
+  if (it == jobs_.end() || it->second.user_id != user_id) return std::nullopt;
+  const Job& j = it->second;
+  int progress = 0;
+  if (j.status == "completed") {
+    progress = 100;
+  } else if (j.status == "processing") {
+    auto elapsed = std::chrono::duration_cast<Millis>(Clock::now() - j.started).count();
+    auto total = std::max<int64_t>(j.render_time.count(), 1);
+    progress = static_cast<int>(std::clamp<int64_t>(elapsed * 100 / total, 1, 99));
+  }
+  json v = {{"id", j.id},
+            {"status", j.status},
+            {"progress", progress},
+            {"output_url", nullptr},
+            {"created_at", j.created_at},
+            {"completed_at", nullptr},
+            {"error", nullptr}};
+  if (j.status == "completed") v["output_url"] = sb_.cdn_url + "/renders/" + j.id + ".mp4";
+  if (!j.completed_at.empty()) v["completed_at"] = j.completed_at;
+  if (!j.error.empty()) v["error"] = j.error;
+  return v;
+}
+
+bool Renders::Cancel(const std::string& id, const std::string& user_id) {
+  std::lock_guard lock(mu_);
+  auto it = jobs_.find(id);
+  if (it == jobs_.end() || it->second.user_id != user_id) return false;
+  Job& j = it->second;
+  if (j.status == "pending" || j.status == "processing") {
+    j.cancel = true;
+    j.status = "cancelled";
+    j.completed_at = IsoTime(std::chrono::system_clock::now());
+    if (j.pid > 0) kill(j.pid, SIGKILL);
+    cv_.notify_all();
+  }
+  return true;
+}
+
+std::string Renders::OutputPath(const std::string& id, const std::string& user_id) {
+  std::lock_guard lock(mu_);
+  auto it = jobs_.find(id);
+  if (it == jobs_.end() || it->second.user_id != user_id || it->second.status != "completed") {
+    return "";
+  }
+  return OutPath(id);
+}
+
+void Renders::KillAll() {
+  std::lock_guard lock(mu_);
+  for (auto& [id, j] : jobs_) {
+    j.cancel = true;
+    if (j.pid > 0) kill(j.pid, SIGKILL);
+  }
+  cv_.notify_all();
+}
+
+void Renders::Finish(Job& job, const std::string& status, const std::string& error) {
+  if (job.status != "cancelled") {
+    job.status = status;
+    job.error = error;
+    job.completed_at = IsoTime(std::chrono::system_clock::now());
+  }
+  active_.erase(job.session_id);
+  cv_.notify_all();
+}
+
+void Renders::Work(const std::string& id) {
+  std::unique_lock lock(mu_);
+  Job& job = jobs_.at(id);  // std::map references stay valid while other jobs come and go
+  cv_.wait(lock, [&] { return job.cancel || sb_.stopping || !active_.count(job.session_id); });
+  if (job.cancel || sb_.stopping) return;
+  active_[job.session_id] = id;
+  job.status = "processing";
+  job.started = Clock::now();
+  job.render_time = sb_.RenderTime();
+  auto deadline = job.started + job.render_time;
+  auto wait_until = [&](Clock::time_point t) {
+    cv_.wait_until(lock, t, [&] { return job.cancel || sb_.stopping.load(); });
+  };
+
+  if (sb_.faults.Flag("fail_render")) {
+    wait_until(job.started + job.render_time / 2);
+    return Finish(job, "failed", "render failed: the renderer crashed (sandbox fault fail_render)");
+  }
+  std::string out = OutPath(id);
+  std::string canned = sb_.faults.Str("render_file");
+  if (!canned.empty()) {
+    std::error_code ec;
+    fs::remove(out, ec);
+    fs::create_hard_link(canned, out, ec);
+    if (ec) fs::copy_file(canned, out, fs::copy_options::overwrite_existing, ec);
+    return Finish(job, ec ? "failed" : "completed", ec ? "cannot copy " + canned : "");
+  }
+  if (!OnPath("ffmpeg")) return Finish(job, "failed", "ffmpeg not found: install ffmpeg");
+
+  Job copy = job;
+  lock.unlock();
+  std::string error = RunFfmpeg(copy, out);
+  lock.lock();
+  if (error.empty()) wait_until(deadline);
+  if (job.cancel) {
+    std::error_code ec;
+    fs::remove(out, ec);
+  }
+  Finish(job, error.empty() ? "completed" : "failed", error);
+}
+
+std::string Renders::RunFfmpeg(Job job, const std::string& out) {
+  std::string tmp = out + ".tmp";
+  std::string log = sb_.state_dir + "/renders/" + job.id + ".log";
+  RenderCommand cmd = BuildRender(job.draft, tmp, sb_.font, sb_.state_dir + "/renders/" + job.id);
+  if (!cmd.title_path.empty()) std::ofstream(cmd.title_path) << cmd.title_text;
+  pid_t pid;
+  {
+    std::lock_guard lock(mu_);
+    if (jobs_.at(job.id).cancel) return "cancelled";
+    pid = Spawn(cmd.argv, "", log);
+    if (pid < 0) {
+      return errno == ENOENT ? "ffmpeg not found: install ffmpeg"
+                             : std::string("cannot start ffmpeg: ") + std::strerror(errno);
+    }
+    jobs_.at(job.id).pid = pid;
+  }
+  int rc = Wait(pid);
+  {
+    std::lock_guard lock(mu_);
+    jobs_.at(job.id).pid = -1;
+  }
+  std::error_code ec;
+  if (rc != 0) {
+    fs::remove(tmp, ec);
+    std::string why = LastLine(log);
+    return "ffmpeg failed (exit " + std::to_string(rc) + ")" + (why.empty() ? "" : ": " + why);
+  }
+  fs::rename(tmp, out, ec);
+  return ec ? "cannot store the render: " + ec.message() : "";
+}
+
+}  // namespace sandbox
