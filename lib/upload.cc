@@ -226,7 +226,7 @@ LocalFile CheckFile(const std::string& path, int64_t max_size) {
   }
   if (!S_ISREG(st.st_mode)) {
     Refuse(kExitUsage, path, std::string(NotAFileWhat(st.st_mode)) + ", not a regular file",
-           "give the files to upload themselves");
+           S_ISDIR(st.st_mode) ? "to upload the files in it: nemo-upload " + path + "/*" : "");
   }
   LocalFile file;
   file.path = path;
