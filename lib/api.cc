@@ -206,9 +206,12 @@ std::string RenderDownload(const std::string& id) {
 
 std::string EscapePathSegment(const std::string& segment) {
   static const char* kHex = "0123456789ABCDEF";
+  // "." and ".." would be resolved away by the URL parser (curl removes dot segments), turning
+  // /me/../latest into another endpoint: encode their dots.
+  bool dots_only = segment == "." || segment == "..";
   std::string out;
   for (unsigned char c : segment) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+    if (std::isalnum(c) || c == '-' || c == '_' || (c == '.' && !dots_only) || c == '~') {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');
