@@ -28,6 +28,13 @@ HttpOptions MakeHttpOptions(const Config& config) {
 
 bool IsAuthFailure(const Error& e) { return e.exit_code() == kExitAuth && e.api_code() != 403; }
 
+// NEMO_TOKEN is never replaced, so the usual "run nemo-auth" hint would not help.
+Error EnvironmentTokenRefused(const Error& e) {
+  return Error(e.exit_code(), e.what(),
+               "NEMO_TOKEN was refused and is never replaced; set a fresh one or unset it",
+               e.api_code());
+}
+
 }  // namespace
 
 const char* TokenSourceName(TokenSource source) {
@@ -144,9 +151,7 @@ nlohmann::json Api::Call(HttpRequest request) {
         continue;
       }
       if (IsAuthFailure(e) && source_ == TokenSource::kEnvironment) {
-        throw Error(e.exit_code(), e.what(),
-                    "NEMO_TOKEN was refused and is never replaced; set a fresh one or unset it",
-                    e.api_code());
+        throw EnvironmentTokenRefused(e);
       }
       throw;
     }
@@ -182,6 +187,9 @@ HttpResponse Api::Stream(HttpRequest request) {
       if (attempt == 0 && IsAuthFailure(e) && CanRefresh()) {
         Refresh();
         continue;
+      }
+      if (IsAuthFailure(e) && source_ == TokenSource::kEnvironment) {
+        throw EnvironmentTokenRefused(e);
       }
       throw;
     }
