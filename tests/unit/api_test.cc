@@ -190,6 +190,24 @@ TEST_F(ApiTest, EnvironmentTokenIsNeverRefreshed) {
   EXPECT_TRUE(ReadFile(Dir() / "credentials.json") == before);
 }
 
+// A streamed request refused with NEMO_TOKEN gets the same hint and no refresh.
+TEST_F(ApiTest, EnvironmentTokenRefusedOnAStreamNamesNemoToken) {
+  env_.Set("NEMO_TOKEN", "nmv_usr_fromenv");
+  nemo::Api api(MakeConfig());
+  nemo::HttpRequest request;
+  request.url = api.Url(nemo::paths::kCredits);
+  request.on_body = [](std::string_view) {};
+  try {
+    api.Stream(request);
+    FAIL() << "no error";
+  } catch (const nemo::Error& e) {
+    EXPECT_EQ(e.exit_code(), nemo::kExitAuth);
+    EXPECT_NE(e.hint().find("NEMO_TOKEN was refused"), std::string::npos) << e.hint();
+  }
+  EXPECT_EQ(fake_.minted(), 0);
+  EXPECT_EQ(fake_.gets(), 1);
+}
+
 // An empty NEMO_TOKEN, or one with a newline, is refused (exit 3) without echoing its value.
 TEST_F(ApiTest, MalformedEnvironmentTokenIsRefusedWithoutEchoingIt) {
   for (std::string value :
@@ -271,4 +289,28 @@ TEST(ApiPaths, SegmentsArePercentEncoded) {
   EXPECT_EQ(nemo::paths::State("a/b c"), "/api/state/nemo_agent/me/a%2Fb%20c/latest");
   EXPECT_EQ(nemo::EscapePathSegment("abc-_.~"), "abc-_.~");
   EXPECT_EQ(nemo::EscapePathSegment("../x"), "..%2Fx");
+}
+
+// A session id of "." or ".." reaches the server as that id, not as a path that curl resolves away.
+TEST(ApiPaths, DotSegmentsStayInsideTheirSegment) {
+  TestServer server;
+  std::mutex mu;
+  std::vector<std::string> seen;
+  server.server().Get(R"(/api/state/.*)", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mu);
+    seen.push_back(req.path);
+    res.set_content("{}", "application/json");
+  });
+  server.Start();
+  nemo::HttpOptions options;
+  options.api_origin = nemo::UrlOrigin(server.Base());
+  nemo::Http http(options);
+  for (std::string sid : {"..", "."}) {
+    nemo::HttpRequest request;
+    request.url = server.Url(nemo::paths::State(sid));
+    EXPECT_EQ(http.Send(request).status, 200) << sid;
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(seen, (std::vector<std::string>{"/api/state/nemo_agent/me/../latest",
+                                            "/api/state/nemo_agent/me/./latest"}));
 }
