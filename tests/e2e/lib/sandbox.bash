@@ -11,6 +11,10 @@
 #   sandbox_credits N [USER]   set the available credits (of every user when USER is omitted)
 #   sandbox_token              print a fresh anonymous token (new random client id)
 #   sandbox_curl ARGS…         curl -sS with the X-Skill-* headers, and the bearer $TOKEN if set
+#   sandbox_new_session        create a session as $TOKEN; print its id
+#   sandbox_send SID TEXT [J]  POST /run_sse as $TOKEN (J: extra request keys); print the stream
+#   sandbox_events             stdin SSE stream → one event JSON per line
+#   sandbox_wait_run SID       wait (≤ 30 s) until the session has no run in progress
 #
 # Tests never print a token: keep it in a variable, pass it through sandbox_curl.
 
@@ -144,4 +148,33 @@ sandbox_curl() {
     -H 'X-Skill-Platform: terminal' "${hdr[@]}" "$@" || rc=$?
   [ -z "$file" ] || rm -f "$file"
   return "$rc"
+}
+
+sandbox_new_session() {
+  sandbox_curl -H 'Content-Type: application/json' -d '{"task_name":"test","language":"en"}' \
+    "$SANDBOX_API/api/tasks/me/with-session/nemo_agent" | jq -er .data.session_id
+}
+
+sandbox_send() {
+  local body extra=${3:-}
+  [ -n "$extra" ] || extra='{}'
+  body=$(jq -nc --arg sid "$1" --arg m "$2" --argjson extra "$extra" \
+    '{app_name: "nemo_agent", user_id: "me", session_id: $sid,
+      new_message: {parts: [{text: $m}]}} + $extra')
+  sandbox_curl -N -H 'Accept: text/event-stream' -H 'Content-Type: application/json' \
+    --data-binary "$body" "$SANDBOX_API/run_sse"
+}
+
+sandbox_events() { sed -n 's/^data: \(.*[^[:space:]]\).*$/\1/p'; }
+
+sandbox_wait_run() {
+  local i
+  for ((i = 0; i < 300; i++)); do
+    if sandbox_session "$1" | jq -e '.run_active == false' >/dev/null; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "sandbox: session $1 still has a run in progress" >&2
+  return 1
 }
