@@ -45,24 +45,26 @@ int main(int argc, char** argv) {
                  "Output file; - for stdout (default: <session>-<render id>.mp4)")
       ->type_name("<file>");
   app.add_option("--format", format, "Container (default mp4)")
-      ->type_name("{mp4}")
-      ->check(CLI::IsMember({"mp4"}));
+      ->check(CLI::IsMember({"mp4"}))
+      ->type_name("{mp4}");
   app.add_option("--quality", quality, "Render quality (default high)")
-      ->type_name("{low|medium|high}")
-      ->check(CLI::IsMember({"low", "medium", "high"}));
+      ->check(CLI::IsMember({"low", "medium", "high"}))
+      ->type_name("{low|medium|high}");
   app.add_option("--timeout", timeout, "Give up following the render after this (default 30m)")
       ->type_name("<duration>");
   app.add_option("--draft", draft_file, "Render this draft (JSON file) instead of the session's")
       ->type_name("<file>");
-  auto* nd = app.add_flag("--no-download", no_download, "Wait for the render, print its URL only");
-  auto* dt = app.add_flag("--detach", detach, "Submit and exit at once (the render keeps going)");
+  app.add_flag("--no-download", no_download, "Wait for the render, print its URL only");
+  app.add_flag("--detach", detach, "Submit and exit at once (the render keeps going)");
   app.add_flag("--progress", progress, "Show progress on stderr even when it is not a terminal");
-  nd->excludes(dt);
 
   return prog.Run(argc, argv, [&] {
     auto timeout_ms = std::chrono::milliseconds(nemo::ParseDurationMs(timeout, "--timeout"));
     nlohmann::json ctx = prog.ReadContext();
     std::string sid = nemo::RequireSessionId(session, ctx);
+    if (no_download && detach) {
+      throw nemo::Error(nemo::kExitUsage, "--no-download and --detach exclude each other");
+    }
     bool downloading = !no_download && !detach;
     // A bad output path is refused before anything is asked of the server.
     std::string target;

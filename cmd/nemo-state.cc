@@ -15,16 +15,16 @@ int main(int argc, char** argv) {
   auto& app = prog.app();
   app.add_option("--session", session, "Session id (default: the context's session_id)")
       ->type_name("<id>");
-  auto* summary_flag =
-      app.add_flag("--summary", summary, "Print the one-line track summary as plain text");
-  auto* draft_flag = app.add_flag("--draft", draft, "Print the draft alone (JSON)");
+  app.add_flag("--summary", summary, "Print the one-line track summary as plain text");
+  app.add_flag("--draft", draft, "Print the draft alone (JSON)");
   app.add_flag("--check", check, "Exit 0 when the draft is ready, 20 when not");
   app.add_flag("--wait", wait, "Poll until the draft is ready (backoff 1 s, x1.5, max 15 s)");
   app.add_option("--timeout", timeout, "How long --wait waits (default 15m)")
       ->type_name("<duration>");
-  summary_flag->excludes(draft_flag);
 
   return prog.Run(argc, argv, [&] {
+    if (summary && draft)
+      throw nemo::Error(nemo::kExitUsage, "--summary and --draft exclude each other");
     long long timeout_ms = nemo::ParseDurationMs(timeout, "--timeout");
     nlohmann::json ctx = prog.ReadContext();
     std::string sid = nemo::RequireSessionId(session, ctx);

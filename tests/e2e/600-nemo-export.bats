@@ -2,6 +2,7 @@
 # nemo-export against a real nemo-sandbox: the whole pipeline to a verified MP4, both job
 # shapes, and what is refused before any render request.
 
+bats_require_minimum_version 1.5.0
 load lib/sandbox
 
 generate() {
@@ -17,12 +18,12 @@ generate() {
 }
 
 setup_file() {
-  sandbox_start --work-time 300ms --render-time 1s
+  sandbox_start --work-time 300ms --render-time 1s --credits 100000
   export -f generate
   export NEMO_RETRY_BASE_MS=10 NEMO_RETRY_AFTER_DEFAULT=1 NEMO_POLL_BASE_MS=50
 }
 teardown_file() { sandbox_stop; }
-setup() { cd "$BATS_TEST_TMPDIR"; sandbox_reset; }
+setup() { mkdir "$BATS_TEST_TMPDIR/w" && cd "$BATS_TEST_TMPDIR/w"; sandbox_reset; }
 
 counter() { sandbox_counters | jq -r ".$1 // 0"; }
 
@@ -77,7 +78,7 @@ counter() { sandbox_counters | jq -r ".$1 // 0"; }
   [ "$status" -eq 0 ]
   echo "$output" | jq -e '(.render.url | startswith("http")) and (has("file") | not) and (has("sha256") | not)'
   [ "$(counter cdn_requests)" -eq "$cdn" ]
-  [ -z "$(ls -A | grep -v ctx.json)" ]
+  [ "$(ls -A)" = ctx.json ]
 }
 
 @test "-o - streams the MP4 to stdout for ffprobe and prints no context" {
@@ -92,7 +93,7 @@ counter() { sandbox_counters | jq -r ".$1 // 0"; }
   run --separate-stderr nemo-export --detach <ctx.json
   [ "$status" -eq 0 ]
   echo "$output" | jq -e '(.render.id | startswith("render_")) and (.render.status == "pending" or .render.status == "processing")'
-  [ -z "$(ls -A | grep -v ctx.json)" ]
+  [ "$(ls -A)" = ctx.json ]
 }
 
 @test "without -o the file is <session>-<render id>.mp4 in the current directory" {

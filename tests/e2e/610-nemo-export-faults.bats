@@ -2,6 +2,7 @@
 # nemo-export when things go wrong: failed renders, broken downloads, a CDN 404, a failing
 # submit, Ctrl-C, SIGTERM and timeouts. A failure never leaves a file at the target.
 
+bats_require_minimum_version 1.5.0
 load lib/sandbox
 
 generate() {
@@ -17,7 +18,7 @@ generate() {
 }
 
 setup_file() {
-  sandbox_start --work-time 300ms --render-time 1s
+  sandbox_start --work-time 300ms --render-time 1s --credits 100000
   export -f generate
   export NEMO_RETRY_BASE_MS=10 NEMO_RETRY_AFTER_DEFAULT=1 NEMO_POLL_BASE_MS=50
   nemo-auth | nemo-session | generate 'a 4-second video titled "Hi"' >"$BATS_FILE_TMPDIR/ctx.json"

@@ -2,10 +2,11 @@
 # examples/Makefile: make -j4 turns four prompts into four MP4s; a failed export leaves no
 # video behind, and a rerun reuses the cached sessions and drafts.
 
+bats_require_minimum_version 1.5.0
 load lib/sandbox
 
 setup_file() {
-  sandbox_start --work-time 300ms --render-time 1s
+  sandbox_start --work-time 300ms --render-time 1s --credits 100000
   export NEMO_RETRY_BASE_MS=10 NEMO_RETRY_AFTER_DEFAULT=1 NEMO_POLL_BASE_MS=50
 }
 teardown_file() { sandbox_stop; }
