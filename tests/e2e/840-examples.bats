@@ -82,6 +82,15 @@ duration() { ffprobe -v error -show_entries format=duration -of csv=p=0 "$1" | c
   [ "$blocks" -ge 8 ]
 }
 
+@test "the README's jq recipes are lines of jq-cookbook.sh" {
+  missing=$(awk '/^## / { on = ($0 ~ /^## Recipes with jq/) } on && /^```sh$/ { code = 1; next }
+      /^```$/ { code = 0 } on && code && !/^#/' "$BATS_TEST_DIRNAME/../../README.md" |
+    while IFS= read -r line; do
+      grep -qxF -- "  $line" "$EXAMPLES/jq-cookbook.sh" || echo "$line"
+    done)
+  [ -z "$missing" ] || { echo "README recipes not in jq-cookbook.sh: $missing"; false; }
+}
+
 # The output of one recipe from a run of jq-cookbook.sh (stdout and the "== name" lines merged).
 section() { awk -v name="== $1" '$0 == name { on = 1; next } /^== / { on = 0 } on' <<<"$output"; }
 
