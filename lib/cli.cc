@@ -58,6 +58,8 @@ Program::Program(std::string name, std::string summary, std::string example)
               "(1) and nemo(7).");
   app_.get_formatter()->column_width(28);
   app_.option_defaults()->group("Options");
+  // Subcommands inherit this: common flags work after them too (`nemo-auth status -v`).
+  app_.fallthrough();
   auto* common = "Common options";
   app_.add_option("--api", flags_.api, "API base URL (default: context \"api\", NEMO_API_URL)")
       ->type_name("<url>")
