@@ -66,10 +66,11 @@ void Submit(Sandbox& sb, const Request& req, Response& res) {
   if (!session) return RenderError(sb, res, 404, "1002", "session not found");
   json draft = body.contains("draft") && !body["draft"].is_null() ? body["draft"] : session->draft;
   if (!HasDraft(draft)) return RenderError(sb, res, 400, "EMPTY_DRAFT", "draft is empty");
-  if (!sb.renders->Submit(id, sid, user, draft)) {
+  auto job = sb.renders->Submit(id, sid, user, draft);
+  if (!job) {
     return RenderError(sb, res, 409, "DUPLICATE_ID", "a render with id " + id + " already exists");
   }
-  RenderOk(res, Shape(sb, *sb.renders->View(id, user)));
+  RenderOk(res, Shape(sb, *job));
 }
 
 }  // namespace

@@ -33,11 +33,12 @@ std::string Renders::OutPath(const std::string& id) const {
   return sb_.state_dir + "/renders/" + id + ".mp4";
 }
 
-bool Renders::Submit(const std::string& id, const std::string& session_id,
-                     const std::string& user_id, const json& draft) {
+std::optional<json> Renders::Submit(const std::string& id, const std::string& session_id,
+                                    const std::string& user_id, const json& draft) {
+  json view;
   {
     std::lock_guard lock(mu_);
-    if (jobs_.count(id)) return false;
+    if (jobs_.count(id)) return std::nullopt;
     Job job;
     job.id = id;
     job.session_id = session_id;
@@ -45,16 +46,20 @@ bool Renders::Submit(const std::string& id, const std::string& session_id,
     job.draft = draft;
     job.created_at = IsoTime(std::chrono::system_clock::now());
     jobs_[id] = job;
+    view = ViewLocked(job);  // before the worker starts: a new job always answers "pending"
   }
   std::thread([this, id] { Work(id); }).detach();
-  return true;
+  return view;
 }
 
 std::optional<json> Renders::View(const std::string& id, const std::string& user_id) {
   std::lock_guard lock(mu_);
   auto it = jobs_.find(id);
   if (it == jobs_.end() || it->second.user_id != user_id) return std::nullopt;
-  const Job& j = it->second;
+  return ViewLocked(it->second);
+}
+
+json Renders::ViewLocked(const Job& j) {
   int progress = 0;
   if (j.status == "completed") {
     progress = 100;

@@ -20,8 +20,8 @@ class Renders {
  public:
   explicit Renders(Sandbox& sb) : sb_(sb) {}
 
-  // False when the id is taken.
-  bool Submit(const std::string& id, const std::string& session_id, const std::string& user_id,
+  // The new job's view (see View), or nothing when the id is taken.
+  std::optional<nlohmann::json> Submit(const std::string& id, const std::string& session_id, const std::string& user_id,
               const nlohmann::json& draft);
   // {"id","status","progress","output_url","created_at","completed_at","error"}, if the job
   // exists and belongs to the user.
@@ -45,6 +45,7 @@ class Renders {
   };
 
   void Work(const std::string& id);
+  nlohmann::json ViewLocked(const Job& j);
   // Runs ffmpeg for the job; "" on success, else why it failed. Called without mu_ held.
   std::string RunFfmpeg(Job job, const std::string& out);
   void Finish(Job& job, const std::string& status, const std::string& error);
