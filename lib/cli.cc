@@ -11,6 +11,7 @@
 #include "context.h"
 #include "error.h"
 #include "http.h"
+#include "terminal.h"
 
 namespace nemo {
 namespace {
@@ -134,7 +135,10 @@ void Program::WriteContext(const nlohmann::json& context) const {
 }
 
 void Program::Note(const std::string& message) const {
-  if (!flags_.quiet) std::fprintf(stderr, "%s: %s\n", name_.c_str(), message.c_str());
+  // Notes are for people: only on a terminal (the spec's rule for everything but errors).
+  if (!flags_.quiet && StderrIsTerminal()) {
+    std::fprintf(stderr, "%s: %s\n", name_.c_str(), message.c_str());
+  }
 }
 
 long long ParseDurationMs(const std::string& text, const std::string& flag) {

@@ -42,7 +42,7 @@ class Program {
   Api MakeApi(const nlohmann::json& context) const;
   // One JSON object on stdout, pretty on a terminal unless --compact.
   void WriteContext(const nlohmann::json& context) const;
-  // A note for people on stderr; silenced by --quiet.
+  // A note for people on stderr, only on a terminal; silenced by --quiet.
   void Note(const std::string& message) const;
 
  private:

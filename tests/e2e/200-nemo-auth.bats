@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # nemo-auth against a real nemo-sandbox: minting, reuse, refresh, precedence, parallel safety.
 
+bats_require_minimum_version 1.5.0
 load lib/sandbox
 
 setup() {

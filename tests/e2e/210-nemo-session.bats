@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # nemo-session and the nemo front door against a real nemo-sandbox.
 
+bats_require_minimum_version 1.5.0
 load lib/sandbox
 
 setup_file() { sandbox_start; }
