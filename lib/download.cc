@@ -4,9 +4,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "error.h"
 #include "sha256.h"
@@ -16,11 +22,100 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Where the bytes go: the .part file (or stdout), hashed as they are written.
+// Hashes a file while it is being written, on its own thread, reading back what the writer
+// has written (from the page cache): the transfer thread never waits for SHA-256, and memory
+// stays one buffer however large the file.
+class BackgroundHasher {
+ public:
+  explicit BackgroundHasher(int fd) : fd_(fd) { Start(); }
+  ~BackgroundHasher() { Stop(); }
+
+  void Advance(int64_t written) {
+    {
+      std::lock_guard lock(mu_);
+      target_ = written;
+    }
+    cv_.notify_one();
+  }
+
+  // Waits until everything written so far is hashed.
+  std::string Finish() {
+    {
+      std::lock_guard lock(mu_);
+      finishing_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    if (!error_.empty()) throw Error(kExitInternal, error_);
+    return hash_.HexDigest();
+  }
+
+  // Forget everything: the file is about to be truncated.
+  void Reset() {
+    Stop();
+    hash_.Reset();
+    hashed_ = target_ = 0;
+    Start();
+  }
+
+ private:
+  void Start() {
+    stop_ = finishing_ = false;
+    thread_ = std::thread([this] { Run(); });
+  }
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+  void Run() {
+    std::vector<char> buffer(1 << 20);
+    for (;;) {
+      int64_t target;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return stop_ || finishing_ || target_ > hashed_; });
+        if (stop_) return;
+        target = target_;
+        if (finishing_ && hashed_ >= target) return;
+      }
+      while (hashed_ < target) {
+        auto want = static_cast<std::size_t>(
+            std::min<int64_t>(static_cast<int64_t>(buffer.size()), target - hashed_));
+        ssize_t n = pread(fd_, buffer.data(), want, hashed_);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+          error_ = std::string("cannot read back the download for its SHA-256: ") +
+                   (n < 0 ? std::strerror(errno) : "short file");
+          return;
+        }
+        hash_.Update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+        hashed_ += n;
+      }
+    }
+  }
+
+  int fd_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int64_t target_ = 0;  // bytes written (under mu_)
+  int64_t hashed_ = 0;  // the worker's own; read by others only after join
+  bool stop_ = false, finishing_ = false;
+  std::string error_;
+  Sha256 hash_;
+};
+
+// Where the bytes go: the .part file (hashed behind the writer) or stdout (hashed inline).
 class Sink {
  public:
   Sink(int fd, std::string name, bool seekable)
-      : fd_(fd), name_(std::move(name)), seekable_(seekable) {}
+      : fd_(fd), name_(std::move(name)), seekable_(seekable) {
+    if (seekable_) background_ = std::make_unique<BackgroundHasher>(fd_);
+  }
 
   void Write(std::string_view bytes) {
     while (!bytes.empty()) {
@@ -31,10 +126,11 @@ class Sink {
         throw Error(kExitInternal, name_ + ": cannot write: " + std::strerror(errno),
                     errno == ENOSPC ? "free some disk space and export again" : "");
       }
-      hash_.Update(bytes.substr(0, static_cast<std::size_t>(n)));
+      if (!background_) hash_.Update(bytes.substr(0, static_cast<std::size_t>(n)));
       written_ += n;
       bytes.remove_prefix(static_cast<std::size_t>(n));
     }
+    if (background_) background_->Advance(written_);
   }
 
   // Back to byte 0: a server that ignored Range, or another source.
@@ -44,17 +140,19 @@ class Sink {
       throw Error(kExitNetwork, "the download broke and cannot restart on a stream (stdout)",
                   "export to a file with -o FILE to get resumable downloads");
     }
+    background_->Reset();
     if (ftruncate(fd_, 0) != 0 || lseek(fd_, 0, SEEK_SET) != 0) {
       local_failure_ = true;
       throw Error(kExitInternal, name_ + ": cannot truncate: " + std::strerror(errno));
     }
     written_ = 0;
-    hash_.Reset();
   }
 
   int64_t written() const { return written_; }
   bool local_failure() const { return local_failure_; }
-  std::string digest() const { return hash_.HexDigest(); }
+  // Stops the hashing thread (before the file is closed on a failure).
+  void Abandon() { background_.reset(); }
+  std::string digest() { return background_ ? background_->Finish() : hash_.HexDigest(); }
 
  private:
   int fd_;
@@ -63,6 +161,7 @@ class Sink {
   int64_t written_ = 0;
   bool local_failure_ = false;
   Sha256 hash_;
+  std::unique_ptr<BackgroundHasher> background_;
 };
 
 bool IsSignal(const Error& e) {
@@ -202,7 +301,7 @@ DownloadResult Download(Api& api, const DownloadOptions& options) {
   std::string part = to_stdout ? "" : options.target + ".part";
   int fd = 1;
   if (!to_stdout) {
-    fd = open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+    fd = open(part.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
     if (fd < 0) {
       throw Error(kExitUsage, part + ": cannot create: " + std::strerror(errno));
     }
@@ -242,17 +341,18 @@ DownloadResult Download(Api& api, const DownloadOptions& options) {
       throw Error(kExitNetwork, "download failed: " + why,
                   "the render finished on the server; export again to retry the download");
     }
+    result.bytes = sink.written();
+    result.sha256 = sink.digest();
     if (!to_stdout) {
       if (fsync(fd) != 0) {
         throw Error(kExitInternal, part + ": fsync failed: " + std::strerror(errno));
       }
     }
   } catch (...) {
+    sink.Abandon();
     discard();
     throw;
   }
-  result.bytes = sink.written();
-  result.sha256 = sink.digest();
   if (!to_stdout) {
     if (close(fd) != 0) {
       unlink(part.c_str());
