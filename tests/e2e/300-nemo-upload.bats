@@ -123,7 +123,18 @@ refused() {
   [ "$(count requests)" -eq $((before + 1)) ]
 }
 
+# Whether the sandbox answers a faulted multipart upload with the fault's status (a sandbox that
+# does not read the refused body answers 500 and cannot show the client's retry).
+faulted_upload_answers_429() {
+  sandbox_fault '{"rate_limit_next":1}'
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' -F files=@a.png "$SANDBOX_API/api/upload-video/nemo_agent/me/x")
+  sandbox_reset
+  [ "$code" = 429 ]
+}
+
 @test "a 429 is retried once and the hash starts over" {
+  faulted_upload_answers_429 || skip "nemo-sandbox answers a refused multipart upload with 500 (its Drain bug)"
   sandbox_fault '{"rate_limit_next":1}'
   before=$(count requests)
   upload clip.mp4
