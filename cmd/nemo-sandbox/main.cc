@@ -61,34 +61,48 @@ void Parse(int argc, char** argv, Flags& f) {
                "nemo-sandbox"};
   app.set_version_flag("--version", "nemo-sandbox " NEMO_SANDBOX_VERSION);
   auto* host = app.add_option("--host", f.opt.host, "Address to listen on (loopback only)")
+                   ->type_name("ADDR")
                    ->default_str("127.0.0.1");
   app.add_flag("--allow-remote", f.allow_remote,
                "With --host: allow an address that is not loopback (no TLS, no real auth!)");
   app.add_option("--port", f.opt.port, "API port; 0 picks a free one")
+      ->type_name("PORT")
       ->default_str("0")
       ->check(CLI::Range(0, 65535));
   app.add_option("--cdn-port", f.opt.cdn_port, "CDN port; 0 picks a free one")
+      ->type_name("PORT")
       ->default_str("0")
       ->check(CLI::Range(0, 65535));
   app.add_option("--state-dir", f.opt.state_dir,
-                 "Keep uploads and renders here (default: a temporary directory removed at exit)");
+                 "Keep uploads and renders here (default: a temporary directory removed at exit)")
+      ->type_name("DIR");
   app.add_option("--work-time", f.work_time,
                  "Raw-video stage of a generation; post-production and edits take half")
+      ->type_name("DURATION")
       ->default_str("2s");
-  app.add_option("--render-time", f.render_time, "Minimum time an export takes")->default_str("2s");
-  app.add_option("--token-ttl", f.token_ttl, "Lifetime of anonymous tokens")->default_str("7d");
+  app.add_option("--render-time", f.render_time, "Minimum time an export takes")
+      ->type_name("DURATION")
+      ->default_str("2s");
+  app.add_option("--token-ttl", f.token_ttl, "Lifetime of anonymous tokens")
+      ->type_name("DURATION")
+      ->default_str("7d");
   app.add_option("--credits", f.opt.credits, "Credits of each new user")
+      ->type_name("N")
       ->default_str("100")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--max-upload", f.max_upload, "Largest accepted upload file (error 4002 above)")
+      ->type_name("SIZE")
       ->default_str("500MiB");
   app.add_option("--keepalive-interval", f.keepalive_interval,
                  "Keep-alive period while a run works")
+      ->type_name("DURATION")
       ->default_str("1s");
   app.add_option("--keepalive", f.opt.keepalive, "Keep-alive style: comment, empty or heartbeat")
+      ->type_name("STYLE")
       ->default_str("comment")
       ->check(CLI::IsMember({"comment", "empty", "heartbeat"}));
   app.add_option("--dialect", f.opt.dialect, "Event dialect of /run_sse: adk or typed")
+      ->type_name("DIALECT")
       ->default_str("adk")
       ->check(CLI::IsMember({"adk", "typed"}));
   app.add_option("--fault", f.faults, "Switch a fault on (repeatable; see below)")

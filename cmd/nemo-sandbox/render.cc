@@ -181,7 +181,8 @@ RenderCommand BuildRender(const json& draft, const std::string& out_path, const 
       cmd.title_text = text;  // the job writes one file; more titles share the first's text
       std::string next = "[vt" + std::to_string(n) + "]";
       graph += vout + "drawtext=fontfile=" + Quote(font) + ":textfile=" + Quote(cmd.title_path) +
-               ":expansion=none:fontcolor=white:fontsize=" + std::to_string(std::max(12, std::min(w, h) / 12)) +
+               ":expansion=none:fontcolor=white:fontsize=" +
+               std::to_string(std::max(12, std::min(w, h) / 12)) +
                ":borderw=3:bordercolor=black:x=(w-text_w)/2:y=(h-text_h)/2:enable=" +
                Quote("between(t," + Num(st) + "," + Num(end) + ")") + next + ";";
       vout = next;

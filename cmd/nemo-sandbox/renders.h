@@ -21,8 +21,8 @@ class Renders {
   explicit Renders(Sandbox& sb) : sb_(sb) {}
 
   // The new job's view (see View), or nothing when the id is taken.
-  std::optional<nlohmann::json> Submit(const std::string& id, const std::string& session_id, const std::string& user_id,
-              const nlohmann::json& draft);
+  std::optional<nlohmann::json> Submit(const std::string& id, const std::string& session_id,
+                                       const std::string& user_id, const nlohmann::json& draft);
   // {"id","status","progress","output_url","created_at","completed_at","error"}, if the job
   // exists and belongs to the user.
   std::optional<nlohmann::json> View(const std::string& id, const std::string& user_id);
