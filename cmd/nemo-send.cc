@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
       throw nemo::Error(nemo::kExitUsage, "--stream and --text exclude each other");
     if (o.raw_events && !o.stream)
       throw nemo::Error(nemo::kExitUsage, "--raw-events needs --stream");
-    nemo::FollowOptions follow;
+    nemo::RunOptions follow;
     follow.timeout_ms = nemo::ParseDurationMs(o.timeout, "--timeout");
     follow.idle_timeout_ms = nemo::ParseDurationMs(o.idle_timeout, "--idle-timeout");
     follow.recover_timeout_ms = nemo::ParseDurationMs(o.recover_timeout, "--recover-timeout");
@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
 
     nemo::RunResult run = nemo::SendAndFollow(api, sid, message, follow);
     status.Clear();
-    if (const auto& failure = run.events.failure()) throw *failure;
+    if (const auto& failure = run.events.failure()) throw nemo::RunFailure(*failure);
 
     json after;
     if (run.dropped) {

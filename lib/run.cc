@@ -78,7 +78,7 @@ bool SettleWatch::Observe(const json& draft) {
   return false;
 }
 
-RunFollower::RunFollower(FollowOptions options, std::function<long long()> clock)
+RunFollower::RunFollower(RunOptions options, std::function<long long()> clock)
     : options_(std::move(options)),
       clock_(std::move(clock)),
       start_ms_(clock_()),
@@ -120,7 +120,7 @@ bool RunFollower::KeepGoing() {
 }
 
 RunResult SendAndFollow(Api& api, const std::string& session_id, const std::string& message,
-                        const FollowOptions& options) {
+                        const RunOptions& options) {
   RunFollower follower(options);
   HttpRequest request;
   request.method = "POST";
@@ -157,7 +157,7 @@ RunResult SendAndFollow(Api& api, const std::string& session_id, const std::stri
 
 json DraftOfState(const json& state_payload) { return NormalizeDraft(state_payload); }
 
-std::optional<json> RecoverDraft(const json& before, const FollowOptions& options,
+std::optional<json> RecoverDraft(const json& before, const RunOptions& options,
                                  const std::function<std::optional<json>()>& read,
                                  const std::function<void(long long)>& sleep_ms,
                                  const std::function<long long()>& clock) {
@@ -173,6 +173,16 @@ std::optional<json> RecoverDraft(const json& before, const FollowOptions& option
   }
   if (watch.changed()) return watch.latest();
   return std::nullopt;
+}
+
+Error RunFailure(const Error& failure) {
+  std::string message = failure.what();
+  std::string suffix = " [" + std::to_string(failure.api_code()) + "]";
+  if (failure.api_code() != 0 && message.size() > suffix.size() &&
+      message.compare(message.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    message.resize(message.size() - suffix.size());
+  }
+  return Error(failure.exit_code(), message, failure.hint(), failure.api_code());
 }
 
 void InterruptibleSleepMs(long long ms) {

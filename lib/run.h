@@ -18,7 +18,7 @@
 
 namespace nemo {
 
-struct FollowOptions {
+struct RunOptions {
   long long timeout_ms = 15 * 60 * 1000LL;         // the whole run
   long long idle_timeout_ms = 10 * 60 * 1000LL;    // nothing but keep-alives or silence
   long long recover_timeout_ms = 5 * 60 * 1000LL;  // polling after a dropped stream
@@ -79,7 +79,7 @@ class SettleWatch {
 // Parses the response bytes of /run_sse as they arrive and keeps what the run produced.
 class RunFollower {
  public:
-  RunFollower(FollowOptions options, std::function<long long()> clock = MonotonicMs);
+  RunFollower(RunOptions options, std::function<long long()> clock = MonotonicMs);
 
   void Feed(std::string_view bytes);  // on_body
   void Finish();                      // the end of the response
@@ -92,7 +92,7 @@ class RunFollower {
  private:
   void Emit(nlohmann::json event, const SseEvent* raw);
 
-  FollowOptions options_;
+  RunOptions options_;
   std::function<long long()> clock_;
   long long start_ms_;
   RunTimer timer_;
@@ -112,7 +112,7 @@ struct RunResult {
 // POST /run_sse once (never retried, not even on 429) and follows the stream to the end of the
 // response. Timeouts throw Error(kExitTimeout); a broken connection returns with `dropped`.
 RunResult SendAndFollow(Api& api, const std::string& session_id, const std::string& message,
-                        const FollowOptions& options);
+                        const RunOptions& options);
 
 // The draft in a state read: data.state.draft (or what NormalizeDraft makes of the payload).
 nlohmann::json DraftOfState(const nlohmann::json& state_payload);
@@ -121,10 +121,14 @@ nlohmann::json DraftOfState(const nlohmann::json& state_payload);
 // nullopt when a read failed in a way worth retrying (the network). Returns the changed draft
 // (settled, or the last change seen when time ran out), or nullopt when nothing changed.
 std::optional<nlohmann::json> RecoverDraft(
-    const nlohmann::json& before, const FollowOptions& options,
+    const nlohmann::json& before, const RunOptions& options,
     const std::function<std::optional<nlohmann::json>()>& read,
     const std::function<void(long long)>& sleep_ms,
     const std::function<long long()>& clock = MonotonicMs);
+
+// The error a run ended in, as the program reports it: RunError's message already names the
+// code ("… [2001]") and the error line adds the API code again, so the message loses its copy.
+Error RunFailure(const Error& failure);
 
 // Sleeps, waking early for SIGINT/SIGTERM (which then throws Error 130/143).
 void InterruptibleSleepMs(long long ms);
