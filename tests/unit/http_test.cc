@@ -409,7 +409,7 @@ TEST(Http, MultipartUploadStreamsTheFileThroughOnRead) {
   TempDir tmp;
   std::string content;
   content.reserve(3 << 20);
-  for (int i = 0; content.size() < (3u << 20); ++i) content += std::to_string(i * 7919) + ",";
+  for (long long i = 0; content.size() < (3u << 20); ++i) content += std::to_string(i * 7919) + ",";
   std::filesystem::path file = tmp.path / "clip.mp4";
   std::ofstream(file, std::ios::binary) << content;
 
