@@ -135,6 +135,40 @@ json CodeValue(const json* code) {
   return code->dump();
 }
 
+// Text that did not come through the JSON parser may be any bytes, but a JSON string must be
+// UTF-8 (nlohmann's dump throws otherwise): invalid sequences become U+FFFD.
+std::string ValidUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = byte(i);
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xE  ? 3
+                      : (c >> 3) == 0x1E ? 4
+                                         : 0;
+    bool ok = len > 0 && i + len <= s.size() && !(len == 2 && c < 0xC2);
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (byte(i + k) & 0xC0) == 0x80;
+    if (ok && len == 3) {
+      unsigned char c1 = byte(i + 1);
+      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);  // overlong, surrogates
+    } else if (ok && len == 4) {
+      unsigned char c1 = byte(i + 1);
+      ok = c <= 0xF4 && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+    }
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
 // Error text goes on one line of stderr.
 std::string OneLine(std::string_view s) {
   std::string out;
@@ -202,9 +236,9 @@ std::vector<json> EventNormalizer::Normalize(const SseEvent& event, long long no
   json j = TooDeep(data) ? json(json::value_t::discarded) : json::parse(data, nullptr, false);
   if (j.is_discarded()) {
     if (sse_type == "error")
-      Failure(nullptr, std::string(data), out);
+      Failure(nullptr, ValidUtf8(data), out);
     else
-      out.push_back(Status("invalid_json", event.data));
+      out.push_back(Status("invalid_json", ValidUtf8(event.data)));
     return out;
   }
   if (!j.is_object()) {

@@ -203,6 +203,15 @@ TEST(EventNormalizer, ReportsNonObjectAndInvalidJsonAsStatus) {
   EXPECT_FALSE(n.saw_text());
 }
 
+TEST(EventNormalizer, ReplacesInvalidUtf8InRawTextSoItSerializes) {
+  EventNormalizer n;
+  json e = One(n, "{\xff\xc3(caf\xc3\xa9");
+  EXPECT_EQ(e["raw"], "{\xEF\xBF\xBD\xEF\xBF\xBD(caf\xC3\xA9");
+  json error = n.Normalize(SseEvent{"error", "bad \xed\xa0\x80", "", std::nullopt}, 0).at(0);
+  EXPECT_EQ(error["type"], "error");
+  EXPECT_NO_THROW(error.dump());
+}
+
 TEST(EventNormalizer, IgnoresATrailingTemporaryIssue) {
   EventNormalizer n;
   Feed(n, AdkText("Your video is ready."));
