@@ -1,0 +1,123 @@
+#!/usr/bin/env bats
+# Faults of the API itself, against nemo-sandbox: 5xx bursts, HTML 502s, 429s, errors on HTTP
+# 200 and tokens that expire mid-pipeline. Safe requests are retried (the counters show each
+# retry); a message is never sent twice; the credentials stay valid JSON.
+
+bats_require_minimum_version 1.5.0
+load lib/sandbox
+
+setup_file() {
+  nemo_test_env
+  export XDG_CONFIG_HOME=$BATS_FILE_TMPDIR/config XDG_STATE_HOME=$BATS_FILE_TMPDIR/state
+  export NEMO_RETRY_BASE_MS=10 NEMO_RETRY_AFTER_DEFAULT=1
+  sandbox_start --work-time 200ms
+  nemo-auth | nemo-session --name faults >"$BATS_FILE_TMPDIR/ctx.json"
+  export CTX=$BATS_FILE_TMPDIR/ctx.json SID
+  SID=$(jq -r .session_id "$CTX")
+}
+teardown_file() { sandbox_stop; }
+setup() { sandbox_reset; cd "$BATS_TEST_TMPDIR"; }
+
+requests() { sandbox_counters | jq .requests; }
+messages() { sandbox_counters | jq --arg s "$1" '.messages[$s] // 0'; }
+# nemo-state on the session context, stdout and stderr apart
+state() { run --separate-stderr nemo-state <"$CTX"; }
+
+@test "GET state is retried through fail_next=2 and succeeds; the counters show both retries" {
+  before=$(requests) && state && [ "$status" -eq 0 ]
+  clean=$(($(requests) - before))  # /_sandbox requests are not counted
+  sandbox_fault '{"fail_next": 2}'
+  before=$(requests) && state
+  [ "$status" -eq 0 ] && [ -z "$stderr" ]
+  [ "$(echo "$output" | jq -r .session_id)" = "$SID" ]
+  [ "$(($(requests) - before))" -eq $((clean + 2)) ]
+  sandbox_curl "$SANDBOX_API/_sandbox/faults" | jq -e '.fail_next == 0'
+}
+
+@test "three 503s in a row: exit 13 after exactly three tries, one line naming HTTP 503" {
+  sandbox_fault '{"fail_next": 3}'
+  before=$(requests) && state
+  [ "$status" -eq 13 ] && [ -z "$output" ]
+  [[ ${stderr_lines[0]} == "nemo-state: the server answered HTTP 503"* ]]
+  [ "${#stderr_lines[@]}" -le 2 ] && [[ ${stderr_lines[1]:-hint: } == "hint: "* ]]
+  [ "$(($(requests) - before))" -eq 3 ]
+}
+
+@test "an HTML 502 is retried; three of them give exit 13 naming the HTML page" {
+  sandbox_fault '{"html_next": 1}'
+  state && [ "$status" -eq 0 ]
+  sandbox_fault '{"html_next": 3}'
+  state
+  [ "$status" -eq 13 ] && [ -z "$output" ]
+  [[ ${stderr_lines[0]} == "nemo-state: the server answered HTTP 502 with an HTML page (502 Bad Gateway)" ]]
+}
+
+@test "a 429 on a GET is waited out once; a second 429 gives exit 9" {
+  sandbox_fault '{"rate_limit_next": 1}'
+  before=$(requests) && state
+  [ "$status" -eq 0 ] && [ "$(($(requests) - before))" -ge 2 ]
+  sandbox_fault '{"rate_limit_next": 2}'
+  state
+  [ "$status" -eq 9 ] && [ -z "$output" ]
+  [[ ${stderr_lines[0]} == "nemo-state: "*429* ]]
+}
+
+# 503 or 429 on POST /run_sse itself: a proxy answers it (the sandbox's counter faults hit the
+# state snapshot nemo-send reads first).
+send_through_proxy() {  # STATUS → runs nemo-send through the proxy
+  export FAULT_PROXY_COUNT=$BATS_TEST_TMPDIR/run_sse.count
+  python3 "$BATS_TEST_DIRNAME/lib/fault_proxy.py" "$SANDBOX_API" "$1" >proxy.json 3>&- &
+  proxy=$!
+  for _ in $(seq 100); do grep -q api proxy.json && break; sleep 0.1; done
+  api=$(jq -r .api proxy.json)
+  run --separate-stderr nemo-send --api "$api" 'a 2-second video' <"$CTX"
+  kill "$proxy"
+}
+
+@test "a 503 on run_sse is not retried: exit 13, one POST, no message" {
+  before=$(messages "$SID")
+  send_through_proxy 503
+  [ "$status" -eq 13 ] && [ -z "$output" ]
+  [[ ${stderr_lines[0]} == "nemo-send: the server answered HTTP 503"* ]]
+  [ "$(wc -l <"$FAULT_PROXY_COUNT")" -eq 1 ]
+  [ "$(messages "$SID")" -eq "$before" ]
+}
+
+@test "a 429 on run_sse is not retried: exit 9, one POST, no message" {
+  before=$(messages "$SID")
+  send_through_proxy 429
+  [ "$status" -eq 9 ] && [ -z "$output" ]
+  [ "$(wc -l <"$FAULT_PROXY_COUNT")" -eq 1 ]
+  [ "$(messages "$SID")" -eq "$before" ]
+}
+
+@test "errors_on_200: an unknown session is still exit 4" {
+  sandbox_fault '{"errors_on_200": true}'
+  run --separate-stderr nemo-state --session ses_nope <"$CTX"
+  [ "$status" -eq 4 ] && [ -z "$output" ]
+  [[ ${stderr_lines[0]} == "nemo-state: "*"[1002]"* ]]
+}
+
+@test "tokens expire mid-pipeline: one refresh with the same client id, one message, credentials parse" {
+  export XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config
+  nemo-auth | nemo-session --name expiry >ctx.json
+  cid=$(jq -r .client_id ctx.json) && sid=$(jq -r .session_id ctx.json)
+  sandbox_fault '{"expire_tokens": true}'
+  run --separate-stderr bash -c 'nemo-send "a 2-second video" <ctx.json | nemo-state --summary'
+  [ "$status" -eq 0 ] && [ -n "$output" ]
+  [ "$(sandbox_counters | jq --arg c "$cid" '.tokens_minted[$c]')" -eq 2 ]
+  [ "$(messages "$sid")" -eq 1 ]
+  jq -e .tokens "$XDG_CONFIG_HOME/nemovideo/credentials.json" >/dev/null
+}
+
+@test "an expired NEMO_TOKEN mid-pipeline is exit 3 with a hint, never replaced" {
+  export XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config
+  NEMO_TOKEN=$(sandbox_token) && export NEMO_TOKEN
+  nemo-session --name env >ctx.json
+  sandbox_fault '{"expire_tokens": true}'
+  run --separate-stderr nemo-send 'a 2-second video' <ctx.json
+  [ "$status" -eq 3 ] && [ -z "$output" ]
+  [[ ${stderr_lines[1]} == "hint: "*NEMO_TOKEN* ]]
+  [ "$(messages "$(jq -r .session_id ctx.json)")" -eq 0 ]
+  [ ! -e "$XDG_CONFIG_HOME/nemovideo/credentials.json" ]
+}
