@@ -62,7 +62,12 @@ system_path() { echo /usr/local/bin:/usr/bin:/bin; }
 @test "cpack -G DEB builds a .deb that depends on libcurl and holds programs, pages, completions" {
   command -v dpkg-shlibdeps >/dev/null || skip "dpkg-shlibdeps (dpkg-dev) is not installed"
   out=$BATS_TEST_TMPDIR/pkg
-  run cpack -G DEB --config "$NEMO_BUILD_DIR/CPackConfig.cmake" -B "$out"
+  # Package what cmake --install puts under /usr (the same install rules cpack runs itself), so
+  # that cpack's own "preinstall" step, which builds every target, never rebuilds the tree that
+  # the other tests are running from.
+  DESTDIR=$BATS_TEST_TMPDIR/stage cmake --install "$NEMO_BUILD_DIR" --prefix /usr >/dev/null
+  run cpack -G DEB --config "$NEMO_BUILD_DIR/CPackConfig.cmake" -B "$out" \
+    -D CPACK_INSTALL_CMAKE_PROJECTS= -D "CPACK_INSTALLED_DIRECTORIES=$BATS_TEST_TMPDIR/stage;."
   [ "$status" -eq 0 ] || { echo "$output"; false; }
   debs=("$out"/*.deb)
   [ -f "${debs[0]}" ]
