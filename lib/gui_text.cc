@@ -73,35 +73,41 @@ const std::vector<std::regex>& Patterns() {
 
 std::string TranslateGuiPhrases(std::string_view text) {
   const auto& patterns = Patterns();
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  // Each row's next match at or after `pos`, searched again only once the text before it has been
+  // consumed: the text is scanned about once per row, however many phrases it holds. Scanning
+  // only what is left also keeps replacements from being matched again.
+  std::vector<std::cmatch> next(patterns.size());
+  std::vector<bool> searched(patterns.size(), false);
+  std::vector<bool> exhausted(patterns.size(), false);
   std::string out;
   out.reserve(text.size());
-  const char* pos = text.data();
-  const char* end = text.data() + text.size();
+  const char* pos = begin;
   while (pos < end) {
-    // The earliest phrase from here on; scanning the remaining text only keeps replacements from
-    // being matched again.
-    std::cmatch best;
-    std::size_t best_row = 0;
-    bool found = false;
-    auto flags = pos == text.data() ? std::regex_constants::match_default
-                                    : std::regex_constants::match_prev_avail;
+    std::size_t best = patterns.size();
     for (std::size_t i = 0; i < patterns.size(); ++i) {
-      std::cmatch m;
-      if (!std::regex_search(pos, end, m, patterns[i], flags)) continue;
-      if (!found || m.position(0) < best.position(0)) {
-        best = m;
-        best_row = i;
-        found = true;
+      if (exhausted[i]) continue;
+      if (!searched[i] || next[i][0].first < pos) {
+        searched[i] = true;
+        auto flags = pos == begin ? std::regex_constants::match_default
+                                  : std::regex_constants::match_prev_avail;
+        if (!std::regex_search(pos, end, next[i], patterns[i], flags)) {
+          exhausted[i] = true;
+          continue;
+        }
       }
+      if (best == patterns.size() || next[i][0].first < next[best][0].first) best = i;
     }
-    if (!found || best.length(0) == 0) break;
-    out.append(pos, best[0].first);
-    std::string replacement = kRows[best_row].replacement;
-    if (std::isupper(static_cast<unsigned char>(*best[0].first))) {
+    if (best == patterns.size() || next[best].length(0) == 0) break;
+    const std::csub_match& phrase = next[best][0];
+    out.append(pos, phrase.first);
+    std::string replacement = kRows[best].replacement;
+    if (std::isupper(static_cast<unsigned char>(*phrase.first))) {
       replacement[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(replacement[0])));
     }
     out += replacement;
-    pos = best[0].second;
+    pos = phrase.second;
   }
   out.append(pos, end);
   return out;

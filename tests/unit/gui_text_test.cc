@@ -78,5 +78,20 @@ TEST(TranslateGuiPhrases, DoesNotTranslateItsOwnReplacements) {
   EXPECT_EQ(TranslateGuiPhrases(once), once);
 }
 
+TEST(TranslateGuiPhrases, TranslatesEveryPhraseOfALongReply) {
+  std::string text, expected;
+  for (int i = 0; i < 2000; ++i) {
+    text += "Click Export. Then open the panel. ";
+    expected += "Run `nemo-export`. Then run `nemo-state`. ";
+  }
+  EXPECT_EQ(TranslateGuiPhrases(text), expected);
+}
+
+TEST(TranslateGuiPhrases, SurvivesLongRunsOfWordCharactersAndSpaces) {
+  // Bounded patterns: no deep regex recursion on hostile replies.
+  std::string text = "drag " + std::string(200000, 'a') + " click" + std::string(200000, ' ');
+  EXPECT_EQ(TranslateGuiPhrases(text), text);
+}
+
 }  // namespace
 }  // namespace nemo
