@@ -123,8 +123,12 @@ int main(int argc, char** argv) {
 
     json after;
     if (run.dropped) {
-      prog.Note("the stream broke mid-run (" + run.drop_reason +
-                "); the message is not sent again: reading the session state until it settles");
+      // A warning, not a note: the run went wrong, and scripts' logs should say so.
+      if (!prog.flags().quiet) {
+        nemo::PrintWarning(prog.name(), "the stream broke mid-run (" + run.drop_reason +
+                                            "); the message is not sent again: reading the "
+                                            "session state until the draft settles");
+      }
       auto read = [&]() -> std::optional<json> {
         try {
           return nemo::DraftOfState(api.Get(nemo::paths::State(sid)));
@@ -151,7 +155,10 @@ int main(int argc, char** argv) {
 
     json changes = nemo::DraftChanges(before, after);
     bool silent = !run.events.saw_text();
-    if (run.dropped) prog.Note("recovered from the state: " + changes.value("sentence", ""));
+    if (run.dropped && !prog.flags().quiet) {
+      nemo::PrintWarning(prog.name(), "recovered from the session state: " +
+                                          changes.value("sentence", std::string()));
+    }
     ctx["api"] = api.config().api_base;
     ctx["session_id"] = sid;
     ctx["reply"] = run.events.reply();
