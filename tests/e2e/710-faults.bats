@@ -28,7 +28,8 @@ state() { run --separate-stderr nemo-state <"$CTX"; }
   clean=$(($(requests) - before))  # /_sandbox requests are not counted
   sandbox_fault '{"fail_next": 2}'
   before=$(requests) && state
-  [ "$status" -eq 0 ] && [ -z "$stderr" ]
+  [ "$status" -eq 0 ]
+  [ -z "$stderr" ]
   [ "$(echo "$output" | jq -r .session_id)" = "$SID" ]
   [ "$(($(requests) - before))" -eq $((clean + 2)) ]
   sandbox_curl "$SANDBOX_API/_sandbox/faults" | jq -e '.fail_next == 0'
@@ -37,9 +38,11 @@ state() { run --separate-stderr nemo-state <"$CTX"; }
 @test "three 503s in a row: exit 13 after exactly three tries, one line naming HTTP 503" {
   sandbox_fault '{"fail_next": 3}'
   before=$(requests) && state
-  [ "$status" -eq 13 ] && [ -z "$output" ]
+  [ "$status" -eq 13 ]
+  [ -z "$output" ]
   [[ ${stderr_lines[0]} == "nemo-state: the server answered HTTP 503"* ]]
-  [ "${#stderr_lines[@]}" -le 2 ] && [[ ${stderr_lines[1]:-hint: } == "hint: "* ]]
+  [ "${#stderr_lines[@]}" -le 2 ]
+  [[ ${stderr_lines[1]:-hint: } == "hint: "* ]]
   [ "$(($(requests) - before))" -eq 3 ]
 }
 
@@ -48,17 +51,20 @@ state() { run --separate-stderr nemo-state <"$CTX"; }
   state && [ "$status" -eq 0 ]
   sandbox_fault '{"html_next": 3}'
   state
-  [ "$status" -eq 13 ] && [ -z "$output" ]
+  [ "$status" -eq 13 ]
+  [ -z "$output" ]
   [[ ${stderr_lines[0]} == "nemo-state: the server answered HTTP 502 with an HTML page (502 Bad Gateway)" ]]
 }
 
 @test "a 429 on a GET is waited out once; a second 429 gives exit 9" {
   sandbox_fault '{"rate_limit_next": 1}'
   before=$(requests) && state
-  [ "$status" -eq 0 ] && [ "$(($(requests) - before))" -ge 2 ]
+  [ "$status" -eq 0 ]
+  [ "$(($(requests) - before))" -ge 2 ]
   sandbox_fault '{"rate_limit_next": 2}'
   state
-  [ "$status" -eq 9 ] && [ -z "$output" ]
+  [ "$status" -eq 9 ]
+  [ -z "$output" ]
   [[ ${stderr_lines[0]} == "nemo-state: "*429* ]]
 }
 
@@ -77,7 +83,8 @@ send_through_proxy() {  # STATUS → runs nemo-send through the proxy
 @test "a 503 on run_sse is not retried: exit 13, one POST, no message" {
   before=$(messages "$SID")
   send_through_proxy 503
-  [ "$status" -eq 13 ] && [ -z "$output" ]
+  [ "$status" -eq 13 ]
+  [ -z "$output" ]
   [[ ${stderr_lines[0]} == "nemo-send: the server answered HTTP 503"* ]]
   [ "$(wc -l <"$FAULT_PROXY_COUNT")" -eq 1 ]
   [ "$(messages "$SID")" -eq "$before" ]
@@ -86,7 +93,8 @@ send_through_proxy() {  # STATUS → runs nemo-send through the proxy
 @test "a 429 on run_sse is not retried: exit 9, one POST, no message" {
   before=$(messages "$SID")
   send_through_proxy 429
-  [ "$status" -eq 9 ] && [ -z "$output" ]
+  [ "$status" -eq 9 ]
+  [ -z "$output" ]
   [ "$(wc -l <"$FAULT_PROXY_COUNT")" -eq 1 ]
   [ "$(messages "$SID")" -eq "$before" ]
 }
@@ -94,7 +102,8 @@ send_through_proxy() {  # STATUS → runs nemo-send through the proxy
 @test "errors_on_200: an unknown session is still exit 4" {
   sandbox_fault '{"errors_on_200": true}'
   run --separate-stderr nemo-state --session ses_nope <"$CTX"
-  [ "$status" -eq 4 ] && [ -z "$output" ]
+  [ "$status" -eq 4 ]
+  [ -z "$output" ]
   [[ ${stderr_lines[0]} == "nemo-state: "*"[1002]"* ]]
 }
 
@@ -104,7 +113,8 @@ send_through_proxy() {  # STATUS → runs nemo-send through the proxy
   cid=$(jq -r .client_id ctx.json) && sid=$(jq -r .session_id ctx.json)
   sandbox_fault '{"expire_tokens": true}'
   run --separate-stderr bash -c 'nemo-send "a 2-second video" <ctx.json | nemo-state --summary'
-  [ "$status" -eq 0 ] && [ -n "$output" ]
+  [ "$status" -eq 0 ]
+  [ -n "$output" ]
   [ "$(sandbox_counters | jq --arg c "$cid" '.tokens_minted[$c]')" -eq 2 ]
   [ "$(messages "$sid")" -eq 1 ]
   jq -e .tokens "$XDG_CONFIG_HOME/nemovideo/credentials.json" >/dev/null
@@ -116,7 +126,8 @@ send_through_proxy() {  # STATUS → runs nemo-send through the proxy
   nemo-session --name env >ctx.json
   sandbox_fault '{"expire_tokens": true}'
   run --separate-stderr nemo-send 'a 2-second video' <ctx.json
-  [ "$status" -eq 3 ] && [ -z "$output" ]
+  [ "$status" -eq 3 ]
+  [ -z "$output" ]
   [[ ${stderr_lines[1]} == "hint: "*NEMO_TOKEN* ]]
   [ "$(messages "$(jq -r .session_id ctx.json)")" -eq 0 ]
   [ ! -e "$XDG_CONFIG_HOME/nemovideo/credentials.json" ]
