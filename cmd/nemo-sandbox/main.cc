@@ -247,8 +247,20 @@ int main(int argc, char** argv) {
   sb.cdn_url = "http://" + (remote ? UrlHost(f.opt.host) : std::string("localhost")) + ":" +
                std::to_string(cdn_port);
 
-  std::thread api_thread([&] { api.listen_after_bind(); });
-  std::thread cdn_thread([&] { cdn.listen_after_bind(); });
+  // httplib 0.11.4 gives up listening on any accept() error but EMFILE (ECONNABORTED, ENOBUFS
+  // ...): a test suite would see "connection refused" for the rest of the run. Listen again on
+  // the same port instead, and say so even with --quiet.
+  auto serve = [&](httplib::Server& svr, int port, const char* what) {
+    while (true) {
+      svr.listen_after_bind();
+      if (sb.stopping) return;
+      std::fprintf(stderr, "nemo-sandbox: the %s listener stopped; listening again\n", what);
+      while (!sb.stopping && !svr.bind_to_port(bind_host, port)) sb.Sleep(sandbox::Millis(100));
+      if (sb.stopping) return;
+    }
+  };
+  std::thread api_thread([&] { serve(api, api_port, "API"); });
+  std::thread cdn_thread([&] { serve(cdn, cdn_port, "CDN"); });
   // Bound sockets already listen (connections queue in the backlog), so this line is the truth.
   std::printf("%s\n", nlohmann::json{{"api", sb.api_url}, {"cdn", sb.cdn_url}}.dump().c_str());
   std::fflush(stdout);

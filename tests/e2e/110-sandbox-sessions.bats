@@ -63,7 +63,7 @@ balance() { sandbox_curl "$SANDBOX_API/api/credits/balance/simple"; }
 }
 
 @test "credits are frozen while a run works, then spent" {
-  sandbox_fault '{"work_time_ms": 3000}'
+  sandbox_fault '{"work_time_ms": 1000}'
   sandbox_send "$SID" 'a 10-second video' >/dev/null &
   for _ in $(seq 100); do
     sandbox_session "$SID" | jq -e .run_active >/dev/null && break
