@@ -41,9 +41,10 @@ int main(int argc, char** argv) {
   auto& app = prog.app();
   app.add_option("--session", session, "Session id (default: the context's session_id)")
       ->type_name("<id>");
-  app.add_option("-o,--output", output,
-                 "Output file; - for stdout (default: <session>-<render id>.mp4)")
-      ->type_name("<file>");
+  CLI::Option* output_opt =
+      app.add_option("-o,--output", output,
+                     "Output file; - for stdout (default: <session>-<render id>.mp4)")
+          ->type_name("<file>");
   app.add_option("--format", format, "Container (default mp4)")
       ->check(CLI::IsMember({"mp4"}))
       ->type_name("{mp4}");
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
     auto timeout_ms = std::chrono::milliseconds(nemo::ParseDurationMs(timeout, "--timeout"));
     nlohmann::json ctx = prog.ReadContext();
     std::string sid = nemo::RequireSessionId(session, ctx);
+    if (output_opt->count() > 0 && output.empty()) nemo::CheckOutputPath(output);  // -o ""
     if (no_download && detach) {
       throw nemo::Error(nemo::kExitUsage, "--no-download and --detach exclude each other");
     }
