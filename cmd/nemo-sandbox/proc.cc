@@ -111,8 +111,8 @@ bool OnPath(const std::string& name) {
   while (start <= dirs.size()) {
     size_t end = dirs.find(':', start);
     if (end == std::string::npos) end = dirs.size();
-    std::string dir = dirs.substr(start, end - start);
-    if (dir.empty()) dir = ".";
+    // An empty PATH entry means the current directory.
+    std::string dir = end > start ? dirs.substr(start, end - start) : std::string(".");
     if (access((dir + "/" + name).c_str(), X_OK) == 0) return true;
     start = end + 1;
   }
