@@ -5,6 +5,7 @@
 #include <httplib.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -34,7 +35,17 @@ class TestServer {
   void Start() {
     port_ = server_.bind_to_any_port("127.0.0.1");
     if (port_ <= 0) throw std::runtime_error("test server: cannot bind 127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    thread_ = std::thread([this] {
+      // httplib 0.11.4 stops listening on any accept() error but EMFILE (ECONNABORTED from a
+      // client that gave up, ...): listen again on the same port, a bounded number of times.
+      for (int again = 0; again < 100 && !stopping_; ++again) {
+        server_.listen_after_bind();
+        while (!stopping_ && !server_.bind_to_port("127.0.0.1", port_)) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+      }
+      finished_ = true;
+    });
     // The socket listens since bind_to_any_port; wait until the accept loop runs too.
     for (int i = 0; i < 1000 && !server_.is_running(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -44,7 +55,12 @@ class TestServer {
 
   void Stop() {
     if (!thread_.joinable()) return;
-    server_.stop();
+    stopping_ = true;
+    // Repeated: a stop() that lands while the listener is between two listens does nothing.
+    while (!finished_) {
+      server_.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     thread_.join();
   }
 
@@ -59,6 +75,8 @@ class TestServer {
  private:
   httplib::Server server_;
   std::thread thread_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> finished_{false};
   int port_ = 0;
 };
 
