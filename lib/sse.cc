@@ -38,7 +38,6 @@ void SseParser::Feed(std::string_view bytes) {
     }
     std::size_t end = bytes.find_first_of("\r\n", pos);
     std::size_t stop = end == std::string_view::npos ? bytes.size() : end;
-    CheckSize(line_.size() + (stop - pos));
     line_.append(bytes.substr(pos, stop - pos));
     if (!bom_checked_) {
       // The BOM may arrive split over several chunks: decide once three bytes (or a line end) are
@@ -49,6 +48,8 @@ void SseParser::Feed(std::string_view bytes) {
         bom_checked_ = true;
       }
     }
+    // Checked after the BOM is gone, so the limit does not depend on where chunks were cut.
+    CheckSize(line_.size());
     if (end == std::string_view::npos) break;
     skip_lf_ = bytes[end] == '\r';
     pos = end + 1;

@@ -170,6 +170,19 @@ TEST(SseParser, RejectsOversizedEventDataAcrossLines) {
   EXPECT_THROW(Collect({stream}, 64), Error);
 }
 
+TEST(SseParser, DoesNotCountTheBomAgainstTheLimit) {
+  // Found by fuzz_sse: the limit must not depend on whether the BOM arrived in its own chunk.
+  std::string stream =
+      "\xEF\xBB\xBF"
+      "data: " +
+      std::string(58, 'x') + "\n\n";
+  std::vector<std::string_view> bytes;
+  for (std::size_t i = 0; i < stream.size(); ++i)
+    bytes.push_back(std::string_view(stream).substr(i, 1));
+  EXPECT_EQ(Collect({stream}, 64), Collect(bytes, 64));
+  EXPECT_EQ(Collect({stream}, 64).size(), 1u);
+}
+
 TEST(SseParser, SaysSixteenMibInTheDefaultLimitMessage) {
   SseParser parser({nullptr, nullptr});
   std::string chunk(1u << 20, 'x');
