@@ -106,13 +106,22 @@ int main(int argc, char** argv) {
     json before = nemo::DraftOfState(api.Get(nemo::paths::State(sid)));
 
     nemo::StatusLine status(prog.name(), nemo::StatusLine::Choose(prog.flags().quiet));
-    follow.on_tick = [&](long long elapsed_ms) { status.Tick(elapsed_ms); };
+    bool unflushed = false;
+    // Called after every chunk from the network: the events it held go out together, so each
+    // reaches the reader as soon as it arrived, without one write per event.
+    follow.on_tick = [&](long long elapsed_ms) {
+      if (unflushed) {
+        unflushed = false;
+        if (std::fflush(stdout) != 0) _exit(errno == EPIPE ? 141 : nemo::kExitInternal);
+      }
+      status.Tick(elapsed_ms);
+    };
     follow.on_event = [&](const json& event) {
       if (o.stream) {
         status.Clear();
         std::string line = nemo::DumpJson(event, false) + "\n";
         std::fwrite(line.data(), 1, line.size(), stdout);
-        if (std::fflush(stdout) != 0) _exit(errno == EPIPE ? 141 : nemo::kExitInternal);
+        unflushed = true;
       }
       status.Event(event);
     };
