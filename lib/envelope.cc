@@ -93,6 +93,7 @@ int NumericCode(const nlohmann::json& value) {
   int fallback = status >= 400 ? ExitForStatus(status) : kExitBadResponse;
   if (status == 404 && message.find("ession") != std::string::npos) fallback = kExitSessionNotFound;
   int exit_code = ExitCodeForApiCode(api_code, fallback);
+  if (CollapseSpace(message, 1).empty()) message.clear();  // blanks only: say what we know
   if (message.empty()) {
     message = status >= 400 ? "the server answered HTTP " + std::to_string(status)
                             : "the server reported an error";
