@@ -39,6 +39,10 @@ nlohmann::json ReadStore(const fs::path& dir) {
   fs::path path = dir / kCredentialsFile;
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return nlohmann::json::object();
+  if (!S_ISREG(st.st_mode)) {
+    throw Error(kExitAuth, path.string() + ": not a regular file",
+                "move it out of the way, then run `nemo-auth` again");
+  }
   if ((st.st_mode & 077) != 0) {
     // Warn and fix rather than refuse: the user's token keeps working, and is private again.
     PrintWarning("nemo", path.string() + " was readable by others; its mode is now 0600");
