@@ -83,6 +83,13 @@ void ContextReader::Complete() {
     throw Error(kExitUsage, "stdin: bad JSON at byte " + std::to_string(at) + ": " + why,
                 "each program reads the JSON context the previous one wrote; pipe programs of "
                 "this suite together or pass flags instead");
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number too large for a double (1e999): bad input too, not a bad server reply.
+    std::string why = e.what();
+    auto bracket = why.find("] ");
+    if (bracket != std::string::npos) why = why.substr(bracket + 2);
+    throw Error(kExitUsage, "stdin: bad JSON in the value at byte " + std::to_string(value_start_) +
+                                ": " + why);
   }
   if (!value.is_object()) {
     throw Error(kExitUsage, "stdin: expected a JSON object at byte " +
