@@ -54,6 +54,9 @@ setup() { matrix_setup; }
 @test "stdin with invalid UTF-8 in a string: exit 2" {
   row 2 'stdin: bad JSON' 'printf "{\"session_id\":\"s\xff\xfe\"}" | nemo-state'
 }
+@test "stdin with a number too large for a double (1e999): exit 2, not a bad reply" {
+  row 2 'stdin: bad JSON .*number overflow' 'echo "{\"session_id\":\"s\",\"n\":1e999}" | nemo-state'
+}
 @test "stdin context whose session_id is a number: exit 2" {
   row 2 'session_id.*must be a string, got a number' 'echo "{\"session_id\":42}" | nemo-state'
 }
