@@ -7,14 +7,14 @@ def ms: (. * 100 | round / 100 | tostring) + " ms";
 def tokens: "\(.) token" + (if . == 1 then "" else "s" end);
 def yes: if . then "yes" else "**no**" end;
 def row($n; $what; $nemo; $curl; $result; $target; $met):
-  "| \($n) | \($what) | \($nemo) | \($curl) | \($result) | \($target) | \($met) |";
+  "| \($n) | \($what) | \($nemo) | \($curl) | \($result) | \($target) | \($met) | \(.load_average_at_start // "") |";
 def failed($n; $what; $r): row($n; $what; "—"; "—"; "failed: " + ($r.error | gsub("\n"; " ")); "—"; "**no**");
 
 .rows as $r
 | "bench/run \(.date): \(.machine.nproc) cores \(.machine.arch), load average \(.machine.load_average_before) before, \(.machine.load_average_after) after, \(.seconds) s",
   "",
-  "| # | row | nemo | curl | result | target | met |",
-  "|---|---|---|---|---|---|---|",
+  "| # | row | nemo | curl | result | target | met | load |",
+  "|---|---|---|---|---|---|---|---|",
   ( $r.startup // empty | if .error then failed(1; "startup"; .) else
       row(1; "startup (`--version`, median of \(.runs))"; .nemo_ms | ms; .curl_ms | ms;
           .ratio | x; "≤ 1.5×"; .ok | yes) end ),
@@ -36,11 +36,12 @@ def failed($n; $what; $r): row($n; $what; "—"; "—"; "failed: " + ($r.error |
           (if $same then "speed \(.ratio | x)" else "event counts differ" end);
           "≥ 0.8×"; ($same and .ratio >= 0.8) | yes) end ),
   ( $r.export // empty | if .error then failed(5; "polling"; .) ,failed(6; "download"; .) else
-      (.polling | row(5; "polling a \(.render_seconds) s render";
+      .load_average_at_start as $l |
+      (.polling | .load_average_at_start = $l | row(5; "polling a \(.render_seconds) s render";
           "\(.noticed_late_seconds | s) late, \(.polls) polls";
           "\(.fixed_30s_loop.noticed_late_seconds) s late, \(.fixed_30s_loop.polls) poll (30 s loop)";
           "\(.noticed_late_seconds | s), \(.polls) polls"; "≤ 2 s, ≤ 12 polls"; .pass | yes)),
-      (.download | row(6; "download \(.bytes / 1048576) MiB";
+      (.download | .load_average_at_start = $l | row(6; "download \(.bytes / 1048576) MiB";
           "\(.nemo_mib_per_s) MiB/s, RSS \(.nemo_peak_rss_mib) MiB";
           "\(.curl_mib_per_s) MiB/s, RSS \(.curl_peak_rss_mib) MiB";
           (if .sha256_equal then "throughput \(.throughput_ratio | x)" else "bytes differ" end);
