@@ -153,6 +153,12 @@ std::string UrlHost(const std::string& host) {
 void Configure(httplib::Server& svr) {
   // SSE streams hold a thread each for minutes, and the tests run 16 pipelines at once.
   svr.new_task_queue = [] { return new httplib::ThreadPool(64); };
+  // httplib's default also sets SO_REUSEPORT, which lets a second sandbox bind a port that is
+  // in use and silently share it. SO_REUSEADDR alone still allows a quick restart.
+  svr.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   svr.set_tcp_nodelay(true);
   svr.set_keep_alive_max_count(100);
 }

@@ -12,7 +12,7 @@ anon() {  # CLIENT_ID → the whole reply
   curl -sS -X POST -H "X-Client-Id: $1" "$SANDBOX_API/api/auth/anonymous-token"
 }
 
-@test "the command line: --version, a bad flag, a bad duration and a remote host are refused" {
+@test "the command line: --version; a bad flag, a bad duration, a remote host, a busy port are refused" {
   run nemo-sandbox --version
   [ "$status" -eq 0 ] && [ "$output" = "nemo-sandbox 0.1.0" ]
   run nemo-sandbox --no-such-flag
@@ -23,6 +23,8 @@ anon() {  # CLIENT_ID → the whole reply
   [ "$status" -eq 2 ] && [[ $output == *"loopback"* ]]
   run nemo-sandbox --fault no_such_fault
   [ "$status" -eq 2 ]
+  run nemo-sandbox --port "${SANDBOX_API##*:}"  # in use: refused, not shared
+  [ "$status" -eq 1 ] && [ "${#lines[@]}" -eq 1 ]
   run nemo-sandbox --help
   [ "$status" -eq 0 ] && [[ $output == *"break_download_after"* ]] && [[ $output == *"Example"* ]]
 }
