@@ -84,8 +84,16 @@ bool WriteAll(int fd, const char* data, size_t len) {
   return true;
 }
 
-void Drain(const ContentReader& reader) {
-  reader([](const char*, size_t) { return true; });
+// Reads and discards a refused request's body, so the client gets our answer. httplib 0.11.4
+// feeds a multipart body only to the multipart overload (the plain one would call an empty
+// std::function and end in a 500), hence the two cases.
+void Drain(const Request& req, const ContentReader& reader) {
+  if (req.is_multipart_form_data()) {
+    reader([](const httplib::MultipartFormData&) { return true; },
+           [](const char*, size_t) { return true; });
+  } else {
+    reader([](const char*, size_t) { return true; });
+  }
 }
 
 void ReceiveMultipart(Sandbox& sb, const ContentReader& reader, Receiving& rx) {
@@ -199,11 +207,11 @@ void AddUploadRoutes(httplib::Server& svr, Sandbox& sb) {
   svr.Post(R"(/api/upload-video/nemo_agent/me/([^/]+))",
            [&sb](const Request& req, Response& res, const ContentReader& reader) {
              std::string user;
-             if (!Admit(sb, req, res, &user)) return Drain(reader);
+             if (!Admit(sb, req, res, &user)) return Drain(req, reader);
              sb.store.Count("upload_requests");
              std::string sid = req.matches[1];
              if (!sb.store.GetSession(sid, user)) {
-               Drain(reader);
+               Drain(req, reader);
                return ApiError(sb, res, 404, 1002, "session not found");
              }
              json files = json::array();

@@ -74,10 +74,15 @@ infos() { sandbox_session "$SID" | jq '.video_infos | length'; }
   [ "$(infos)" -eq 2 ]
 }
 
-@test "an unknown session is 1002; no token is 1001" {
-  sandbox_curl -F files=@photo.png "$SANDBOX_API/api/upload-video/nemo_agent/me/ses_nope" |
-    jq -e '.code == 1002' >/dev/null
-  TOKEN='' sandbox_curl -F files=@photo.png "$URL" | jq -e '.code == 1001' >/dev/null
+@test "refused uploads get their own status: 1002 (404), 1001 (401), a fault's 429" {
+  run sandbox_curl -w '\n%{http_code}' -F files=@photo.png "$SANDBOX_API/api/upload-video/nemo_agent/me/ses_nope"
+  [ "${lines[-1]}" = 404 ] && jq -e '.code == 1002' <<<"${lines[0]}"
+  TOKEN='' run sandbox_curl -w '\n%{http_code}' -F files=@photo.png "$URL"
+  [ "${lines[-1]}" = 401 ] && jq -e '.code == 1001' <<<"${lines[0]}"
+  sandbox_fault '{"rate_limit_next": 1}'
+  run sandbox_curl -o /dev/null -w '%{http_code}' -F files=@photo.png "$URL"
+  [ "$output" = 429 ]
+  [ "$(infos)" -eq 0 ]
 }
 
 @test "a generation from \"my photos\" puts each upload in the video track" {
