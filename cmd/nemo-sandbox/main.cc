@@ -226,6 +226,25 @@ int main(int argc, char** argv) {
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
+  // A JSON body of the wrong shape (a number where a string belongs) makes nlohmann throw in a
+  // handler: that is the client's mistake, so 400 in the API's envelope, not httplib's bare 500.
+  api.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        int http = 500;
+        std::string msg = "internal error";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const nlohmann::json::exception& e) {
+          http = 400;
+          msg = std::string("bad request: ") + e.what();
+        } catch (const std::exception& e) {
+          msg += std::string(": ") + e.what();
+        } catch (...) {
+        }
+        res.status = http;
+        res.set_content(nlohmann::json{{"code", http}, {"message", msg}, {"data", nullptr}}.dump(),
+                        "application/json");
+      });
   sandbox::InstallLogger(api, sb, "");
   sandbox::InstallLogger(cdn, sb, "cdn ");
   sandbox::AddApiRoutes(api, sb);

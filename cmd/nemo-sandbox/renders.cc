@@ -48,7 +48,18 @@ std::optional<json> Renders::Submit(const std::string& id, const std::string& se
     jobs_[id] = job;
     view = ViewLocked(job);  // before the worker starts: a new job always answers "pending"
   }
-  std::thread([this, id] { Work(id); }).detach();
+  std::thread([this, id] {
+    // A draft from a client can hold anything (a string where a number belongs...): an
+    // exception here must fail this job, not terminate the sandbox.
+    try {
+      Work(id);
+    } catch (const std::exception& e) {
+      std::lock_guard lock(mu_);
+      Job& job = jobs_.at(id);
+      if (job.pid > 0) kill(job.pid, SIGKILL);
+      Finish(job, "failed", std::string("invalid draft: ") + e.what());
+    }
+  }).detach();
   return view;
 }
 
@@ -120,7 +131,8 @@ void Renders::Finish(Job& job, const std::string& status, const std::string& err
     job.error = error;
     job.completed_at = IsoTime(std::chrono::system_clock::now());
   }
-  active_.erase(job.session_id);
+  auto it = active_.find(job.session_id);
+  if (it != active_.end() && it->second == job.id) active_.erase(it);
   cv_.notify_all();
 }
 

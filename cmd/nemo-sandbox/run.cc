@@ -191,12 +191,18 @@ void StartRun(Sandbox& sb, std::shared_ptr<Run> run, RunRequest r) {
     Emitter e(*run, r);
     bool silent = sb.faults.Flag("silent");
     bool completed = true;
-    if (r.flood > 0) {
-      Flood(e, r.flood);
-    } else if (r.generation) {
-      completed = Generate(sb, e, r, silent);
-    } else {
-      completed = Edit(sb, e, r, silent);
+    try {
+      if (r.flood > 0) {
+        Flood(e, r.flood);
+      } else if (r.generation) {
+        completed = Generate(sb, e, r, silent);
+      } else {
+        completed = Edit(sb, e, r, silent);
+      }
+    } catch (const std::exception& ex) {
+      // ADK's shape for a failure after the stream started; the sandbox itself carries on.
+      run->Push({{"error", std::string("agent failed: ") + ex.what()}});
+      completed = false;
     }
     if (completed && !silent && r.flood == 0 && sb.faults.Flag("trailing_issue")) {
       e.Text("I encountered a temporary issue. Please try again.");

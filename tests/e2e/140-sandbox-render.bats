@@ -78,6 +78,10 @@ wait_done() {  # ID → the last poll, once the job has left pending/processing
   sandbox_fault '{"render_time_ms": 0, "fail_render": true}'
   submit r-fail >/dev/null
   wait_done r-fail | jq -e '.data.status == "failed" and (.data.error | length) > 0' >/dev/null
+  # A malformed draft fails its job, and the sandbox lives on.
+  sandbox_reset
+  submit r-bad '{"t":[{"tt":0,"sg":[{"st":"zero","d":1000}]}]}' >/dev/null
+  wait_done r-bad | jq -e '.data.status == "failed" and (.data.error | startswith("invalid draft"))' >/dev/null
 }
 
 @test "downloads: Range on the CDN (206, 416), the bearer fallback, Authorization counted at the CDN" {
