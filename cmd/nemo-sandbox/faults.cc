@@ -211,13 +211,18 @@ int64_t Faults::TakeBreak() {
   return after;
 }
 
+// The names only, wrapped: --help must fit one screen; nemo-sandbox(1) explains each fault.
 std::string Faults::Help() {
-  std::string out;
+  std::string out, line(1, ' ');
   for (const auto& d : Defs()) {
     std::string name = d.name;
-    name.resize(22, ' ');
-    out += "  " + name + d.help + "\n";
+    if (line.size() + name.size() + 1 > 96) {
+      out.append(line).append("\n");
+      line.assign(1, ' ');  // not = " ": GCC 12 warns -Wrestrict on that (a false positive)
+    }
+    line.append(" ").append(name);
   }
+  out.append(line).append("\n");
   return out;
 }
 

@@ -39,17 +39,9 @@ struct Flags {
 
 const char* kFooter = R"(
 Durations: 500ms, 2s, 1m, 1h, 7d or plain seconds. Sizes: 500MiB, 10MB, 1k or plain bytes.
-
-On start it prints one line on stdout, once both listeners accept connections:
-  {"api":"http://127.0.0.1:PORT","cdn":"http://localhost:CDNPORT"}
-The CDN uses the host name localhost on purpose: clients must treat it as another host and never
-send their token there. Stop it with SIGTERM or SIGINT (exit 0; a temporary state directory is
-removed).
-
-Faults (--fault NAME[=VALUE] at start; at run time POST /_sandbox/faults with a JSON object,
-GET to read them, DELETE to reset):
-%FAULTS%
-Test controls (no auth): GET /_sandbox/counters, GET /_sandbox/sessions/SID,
+When ready it prints {"api":"http://127.0.0.1:PORT","cdn":"http://localhost:CDNPORT"}.
+Faults (--fault NAME[=VALUE]; at run time POST/GET/DELETE /_sandbox/faults), see nemo-sandbox(1):
+%FAULTS%Test controls (no auth): GET /_sandbox/counters, GET /_sandbox/sessions/SID,
 POST /_sandbox/credits {"available":N,"user_id"?:ID}.
 
 Example:
