@@ -28,7 +28,8 @@ void SseParser::CheckSize(std::size_t size) const {
 
 void SseParser::Feed(std::string_view bytes) {
   std::size_t pos = 0;
-  while (pos < bytes.size()) {
+  const std::size_t size = bytes.size();
+  while (pos < size) {
     if (skip_lf_) {
       skip_lf_ = false;
       if (bytes[pos] == '\n') {
@@ -36,39 +37,54 @@ void SseParser::Feed(std::string_view bytes) {
         continue;
       }
     }
-    std::size_t end = bytes.find_first_of("\r\n", pos);
-    std::size_t stop = end == std::string_view::npos ? bytes.size() : end;
-    line_.append(bytes.substr(pos, stop - pos));
+    std::size_t end = pos;
+    while (end < size && bytes[end] != '\n' && bytes[end] != '\r') ++end;
+    std::string_view piece = bytes.substr(pos, end - pos);
+    if (end < size && line_.empty() && bom_checked_) {
+      // The whole line is in this chunk (the usual case): read it where it is, without a copy.
+      CheckSize(piece.size());
+      skip_lf_ = bytes[end] == '\r';
+      pos = end + 1;
+      ProcessLine(piece);
+      continue;
+    }
+    line_.append(piece);
     if (!bom_checked_) {
       // The BOM may arrive split over several chunks: decide once three bytes (or a line end) are
       // in.
-      if (line_.size() >= kBom.size() || end != std::string_view::npos ||
-          kBom.substr(0, line_.size()) != line_) {
+      if (line_.size() >= kBom.size() || end < size || kBom.substr(0, line_.size()) != line_) {
         if (std::string_view(line_).substr(0, kBom.size()) == kBom) line_.erase(0, kBom.size());
         bom_checked_ = true;
       }
     }
     // Checked after the BOM is gone, so the limit does not depend on where chunks were cut.
     CheckSize(line_.size());
-    if (end == std::string_view::npos) break;
+    if (end == size) break;
     skip_lf_ = bytes[end] == '\r';
     pos = end + 1;
-    ProcessLine();
+    ProcessBufferedLine();
   }
+}
+
+void SseParser::ProcessBufferedLine() {
+  // line_ is empty afterwards, even when ProcessLine throws, and keeps its capacity.
+  struct Clear {
+    std::string& s;
+    ~Clear() { s.clear(); }
+  } clear{line_};
+  ProcessLine(line_);
 }
 
 void SseParser::Finish() {
   if (!line_.empty()) {
     bom_checked_ = true;
-    ProcessLine();
+    ProcessBufferedLine();
   }
   skip_lf_ = false;
   if (pending_fields_) DispatchEvent(false);
 }
 
-void SseParser::ProcessLine() {
-  std::string line = std::move(line_);
-  line_.clear();
+void SseParser::ProcessLine(std::string_view line) {
   if (line.empty()) {
     DispatchEvent(!comment_since_blank_);
     comment_since_blank_ = false;
@@ -79,7 +95,7 @@ void SseParser::ProcessLine() {
     if (handlers_.on_keepalive) handlers_.on_keepalive();
     return;
   }
-  std::string_view view(line);
+  std::string_view view = line;
   std::string_view field = view;
   std::string_view value;
   if (auto colon = view.find(':'); colon != std::string_view::npos) {
@@ -110,18 +126,19 @@ void SseParser::ProcessLine() {
 void SseParser::DispatchEvent(bool report_idle) {
   bool had_fields = pending_fields_;
   last_event_id_ = id_buffer_;
-  SseEvent event;
-  event.type = std::move(type_);
-  event.data = std::move(data_);
-  event.id = id_buffer_;
-  event.retry = retry_;
+  // The event handed out is a member whose strings trade buffers with the ones being filled, so
+  // a long stream reuses the same few allocations instead of making new ones per event.
+  event_.type.swap(type_);
+  event_.data.swap(data_);
+  event_.id = id_buffer_;
+  event_.retry = retry_;
   type_.clear();
   data_.clear();
   has_data_ = false;
   retry_.reset();
   pending_fields_ = false;
-  if (!event.data.empty()) {
-    if (handlers_.on_event) handlers_.on_event(event);
+  if (!event_.data.empty()) {
+    if (handlers_.on_event) handlers_.on_event(event_);
   } else if ((had_fields || report_idle) && handlers_.on_keepalive) {
     handlers_.on_keepalive();
   }

@@ -39,7 +39,8 @@ class SseParser {
   std::string last_event_id() const { return last_event_id_; }
 
  private:
-  void ProcessLine();
+  void ProcessLine(std::string_view line);
+  void ProcessBufferedLine();
   void DispatchEvent(bool report_idle);
   void CheckSize(std::size_t size) const;
 
@@ -56,6 +57,7 @@ class SseParser {
   std::string id_buffer_;
   std::optional<long long> retry_;
   std::string last_event_id_;
+  SseEvent event_;  // the event being dispatched (its buffers are reused)
 };
 
 }  // namespace nemo
