@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib.sh — shared by the bench scripts (sourced, never run).
 #
 #   . "$(dirname "$0")/lib.sh"
