@@ -26,7 +26,12 @@ HttpOptions MakeHttpOptions(const Config& config) {
   return options;
 }
 
-bool IsAuthFailure(const Error& e) { return e.exit_code() == kExitAuth && e.api_code() != 403; }
+// A bad or expired token (1001, or a bare 401) is worth one refresh; a 403 (a missing scope) is
+// not.
+bool IsAuthFailure(const Error& e) {
+  return e.exit_code() == kExitAuth &&
+         (e.api_code() == 1001 || (e.api_code() == 0 && e.http_status() != 403));
+}
 
 // NEMO_TOKEN is never replaced, so the usual "run nemo-auth" hint would not help.
 Error EnvironmentTokenRefused(const Error& e) {

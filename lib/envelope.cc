@@ -100,7 +100,7 @@ int NumericCode(const nlohmann::json& value) {
   } else if (status >= 400) {
     message = "the server answered HTTP " + std::to_string(status) + ": " + message;
   }
-  throw Error(exit_code, CollapseSpace(message, 300), HintFor(exit_code, status), api_code);
+  throw Error(exit_code, CollapseSpace(message, 300), HintFor(exit_code, status), api_code, status);
 }
 
 }  // namespace

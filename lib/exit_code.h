@@ -16,11 +16,11 @@ enum ExitCode : int {
   kExitRateLimited = 9,      // 429 after the one retry
   kExitNetwork = 10,         // network or TLS failure
   kExitTimeout = 11,
-  kExitJobFailed = 12,       // render failed, run ended in error
-  kExitBadResponse = 13,     // 5xx after retries, HTML, broken JSON
-  kExitNotReady = 20,        // nemo-state --check: the draft is not ready
-  kExitInterrupted = 130,    // SIGINT
-  kExitTerminated = 143,     // SIGTERM
+  kExitJobFailed = 12,     // render failed, run ended in error
+  kExitBadResponse = 13,   // 5xx after retries, HTML, broken JSON
+  kExitNotReady = 20,      // nemo-state --check: the draft is not ready
+  kExitInterrupted = 130,  // SIGINT
+  kExitTerminated = 143,   // SIGTERM
 };
 
 }  // namespace nemo

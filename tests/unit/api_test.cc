@@ -53,6 +53,13 @@ class FakeApi {
             res.set_content(R"({"code":1001,"message":"token expired"})", "application/json");
           }
         });
+    // A token without the scope an endpoint needs: HTTP 403 without an API code.
+    server_.server().Get("/api/scoped", [this](const httplib::Request&, httplib::Response& res) {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++gets_;
+      res.status = 403;
+      res.set_content(R"({"message":"token lacks the render scope"})", "application/json");
+    });
     server_.Start();
   }
 
@@ -135,6 +142,21 @@ TEST_F(ApiTest, Expired1001RefreshesOnceWithTheSameClientIdAndRetries) {
   auto stored = nemo::LoadCredentials(Dir(), fake_.Base());
   ASSERT_TRUE(stored);
   EXPECT_TRUE(stored->token == "nmv_usr_minted1");  // the new token replaced the stale one
+}
+
+// A 403 (a missing scope) is exit 3 at once: minting a new token cannot cure it.
+TEST_F(ApiTest, ForbiddenScopeIsNotRefreshed) {
+  StoreStale();
+  nemo::Api api(MakeConfig());
+  try {
+    api.Get("/api/scoped");
+    FAIL() << "no error";
+  } catch (const nemo::Error& e) {
+    EXPECT_EQ(e.exit_code(), nemo::kExitAuth);
+    EXPECT_EQ(e.http_status(), 403);
+  }
+  EXPECT_EQ(fake_.minted(), 0);
+  EXPECT_EQ(fake_.gets(), 1);
 }
 
 // A second 1001 after the refresh is an authentication failure (exit 3), with no further tries.
