@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +18,10 @@ namespace nemo {
 
 class EventNormalizer {
  public:
+  // `fast_path`: ADK partial texts are read without a full JSON parse (same result; tests compare
+  // both ways).
+  explicit EventNormalizer(bool fast_path = true) : fast_path_(fast_path) {}
+
   // The normalized events for one SSE event, in order; `now_ms` is a monotonic clock reading
   // (injected so tool durations are testable).
   std::vector<nlohmann::json> Normalize(const SseEvent& event, long long now_ms);
@@ -57,11 +62,19 @@ class EventNormalizer {
                std::vector<nlohmann::json>& out);
 
   std::vector<std::string> texts_;
-  std::vector<std::string> chunks_;  // streamed chunks waiting for their aggregate
+  // Streamed chunks waiting for their aggregate, joined (each chunk is non-empty).
+  std::string chunks_;
   std::vector<Tool> tools_;
   long long last_ms_ = 0;
   std::optional<Error> failure_;
+  bool fast_path_ = true;
+  std::vector<std::string> fast_texts_;  // the fast path's texts (reused)
 };
+
+// The fast path of Normalize: true when `data` (trimmed) is an ADK partial-text event whose only
+// effect is its non-empty texts, given in `texts`; false for anything it does not recognize
+// exactly (the full parse then decides). Exposed for tests.
+bool AdkPartialTexts(std::string_view data, std::vector<std::string>& texts);
 
 // The nemo::Error for a run that ended in an error event: 2001 -> no credits, 1002 or
 // "Session not found" -> session, 1001 -> auth, anything else -> job failed. `code` is a number,

@@ -1,10 +1,12 @@
 // Runs EventNormalizer over random SSE events: lines of the input are the data of successive
 // events (so runs of events interact), and the whole input once more if it is valid JSON.
-// Every normalized event and every result must serialize (no invalid UTF-8 leaks out).
+// Every normalized event and every result must serialize (no invalid UTF-8 leaks out), and the
+// fast path for ADK partial texts must give exactly what the full parse gives.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -19,11 +21,19 @@ void Check(nemo::EventNormalizer& n, const nemo::SseEvent& event, long long now)
   }
 }
 
+void Same(const nemo::EventNormalizer& a, const nemo::EventNormalizer& b) {
+  if (a.texts() != b.texts() || a.saw_text() != b.saw_text() || a.reply() != b.reply() ||
+      a.tools() != b.tools() || a.failure().has_value() != b.failure().has_value()) {
+    __builtin_trap();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   nemo::EventNormalizer n;
+  nemo::EventNormalizer full(false);  // no fast path: the reference
   long long now = 0;
   std::size_t pos = 0;
   while (pos <= input.size()) {
@@ -38,7 +48,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     event.data = std::string(line);
     now += static_cast<long long>(line.size()) * 37;
-    Check(n, event, now);
+    std::vector<nlohmann::json> fast_events = n.Normalize(event, now);
+    if (nlohmann::json(fast_events) != nlohmann::json(full.Normalize(event, now))) __builtin_trap();
+    for (const auto& e : fast_events) {
+      if (!e.is_object() || !e.contains("type")) __builtin_trap();
+      (void)e.dump();
+    }
+    Same(n, full);
     pos = end + 1;
   }
   nlohmann::json whole = nlohmann::json::parse(input, nullptr, false);
