@@ -178,6 +178,21 @@ std::string OneLine(std::string_view s) {
   return out;
 }
 
+// Every phrase TranslateGuiPhrases rewrites (the rows of lib/gui_text.cc) contains one of these
+// words, in any case: a text without them comes back unchanged, so reply() skips the regex scan,
+// which costs some 40,000 instructions per byte (a long streamed reply took longer to translate
+// than to receive). Keep the list in step with those rows; events_fast_test checks a phrase of
+// each row.
+constexpr std::string_view kGuiWords[] = {
+    "export", "account", "billing", "top",    "recharg", "pricing", "subscription",
+    "credit", "payment", "panel",   "editor", "drag",    "preview"};
+
+bool MayHoldGuiPhrase(std::string_view text) {
+  std::string lower = Lower(text);
+  return std::any_of(std::begin(kGuiWords), std::end(kGuiWords),
+                     [&](std::string_view word) { return lower.find(word) != std::string::npos; });
+}
+
 json Status(std::string status, const json& raw) {
   return {{"type", "status"}, {"status", std::move(status)}, {"raw", raw}};
 }
@@ -771,7 +786,11 @@ std::string EventNormalizer::reply() const {
   std::string out;
   for (const auto& text : texts_) {
     if (!out.empty()) out += "\n\n";
-    out += TranslateGuiPhrases(text);
+    if (MayHoldGuiPhrase(text)) {
+      out += TranslateGuiPhrases(text);
+    } else {
+      out += text;
+    }
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "events.h"
+#include "gui_text.h"
 
 namespace nemo {
 namespace {
@@ -171,6 +172,37 @@ TEST(EventFastPath, KeepsTheAggregateRulesForManyChunks) {
   EXPECT_EQ(aggregate[0]["final"], true);
   p.ExpectSameState();
   EXPECT_EQ(p.fast.texts(), std::vector<std::string>{std::string(1000, 'x')});
+}
+
+// reply() skips the GUI translation for texts that cannot hold a GUI phrase; a phrase of each
+// kind the translation knows must still be translated.
+TEST(EventFastPath, ReplyStillTranslatesAPhraseOfEachKind) {
+  const std::vector<std::string> phrases = {
+      "Click Export.",
+      "Use the export button when ready",
+      "Go to the billing page to add credits.",
+      "See the payment settings",
+      "please top up your credits",
+      "You can recharge your account",
+      "Open the timeline panel to check.",
+      "You can open the editor now",
+      "Drag the clip to the timeline.",
+      "Click Preview to watch",
+      "you can preview it first",
+      "look at the preview window",
+      "CLICK THE EXPORT BUTTON",
+  };
+  for (const std::string& phrase : phrases) {
+    EventNormalizer n;
+    n.Normalize(SseEvent{"", json{{"type", "text"}, {"content", phrase}}.dump(), "", std::nullopt},
+                0);
+    EXPECT_NE(n.reply(), phrase);
+    EXPECT_EQ(n.reply(), TranslateGuiPhrases(phrase));
+  }
+  EventNormalizer n;
+  n.Normalize(SseEvent{"", R"({"type":"text","content":"Your video is ready."})", "", std::nullopt},
+              0);
+  EXPECT_EQ(n.reply(), "Your video is ready.");
 }
 
 }  // namespace
