@@ -116,10 +116,17 @@ int main(int argc, char** argv) {
       }
       status.Tick(elapsed_ms);
     };
+    // One NDJSON line at a time, written like DumpJson(event, false) but into a buffer that is
+    // reused for the whole stream (no allocations per event).
+    std::string line;
+    nlohmann::detail::serializer<json> serializer(nlohmann::detail::output_adapter<char>(line), ' ',
+                                                  json::error_handler_t::replace);
     follow.on_event = [&](const json& event) {
       if (o.stream) {
         status.Clear();
-        std::string line = nemo::DumpJson(event, false) + "\n";
+        line.clear();
+        serializer.dump(event, false, false, 0);
+        line += '\n';
         std::fwrite(line.data(), 1, line.size(), stdout);
         unflushed = true;
       }

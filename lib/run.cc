@@ -86,12 +86,16 @@ RunFollower::RunFollower(RunOptions options, std::function<long long()> clock)
       parser_(SseParser::Handlers{[this](const SseEvent& event) {
                                     long long now = clock_();
                                     for (json& e : events_.Normalize(event, now - start_ms_))
-                                      Emit(std::move(e), &event);
+                                      Emit(std::move(e), &event, now);
                                   },
-                                  [this] { Emit(events_.Keepalive(), nullptr); }}) {}
+                                  [this] { Emit(events_.Keepalive(), nullptr, clock_()); }}) {}
 
-void RunFollower::Emit(json event, const SseEvent* raw) {
-  if (event.value("type", "") != "heartbeat") timer_.Activity(clock_());
+void RunFollower::Emit(json event, const SseEvent* raw, long long now_ms) {
+  auto type = event.find("type");
+  if (type == event.end() || !type->is_string() ||
+      type->get_ref<const std::string&>() != "heartbeat") {
+    timer_.Activity(now_ms);
+  }
   if (!options_.on_event) return;
   if (options_.raw_events && raw != nullptr) {
     event["raw"] = RawOf(*raw);

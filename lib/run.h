@@ -90,7 +90,8 @@ class RunFollower {
   long long bytes() const { return bytes_; }
 
  private:
-  void Emit(nlohmann::json event, const SseEvent* raw);
+  // `now_ms`: the clock when the server's event arrived (one clock read per event).
+  void Emit(nlohmann::json event, const SseEvent* raw, long long now_ms);
 
   RunOptions options_;
   std::function<long long()> clock_;
