@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -176,8 +177,22 @@ std::optional<Credentials> LoadCredentials(const fs::path& dir, const std::strin
   return c;
 }
 
+// A process killed between mkstemp and rename leaves `.credentials.json.XXXXXX` behind; the next
+// writer sweeps the ones old enough that no live writer can own them.
+static void RemoveStaleTemporaries(const fs::path& dir) {
+  std::error_code ec;
+  auto now = fs::file_time_type::clock::now();
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind(std::string(".") + kCredentialsFile + ".", 0) != 0) continue;
+    auto mtime = fs::last_write_time(entry.path(), ec);
+    if (!ec && now - mtime > std::chrono::minutes(1)) fs::remove(entry.path(), ec);
+  }
+}
+
 void StoreCredentials(const fs::path& dir, const Credentials& c) {
   EnsurePrivateDir(dir);
+  RemoveStaleTemporaries(dir);
   nlohmann::json store;
   try {
     store = ReadStore(dir);

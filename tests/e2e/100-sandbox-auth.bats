@@ -14,19 +14,26 @@ anon() {  # CLIENT_ID → the whole reply
 
 @test "the command line: --version; a bad flag, a bad duration, a remote host, a busy port are refused" {
   run nemo-sandbox --version
-  [ "$status" -eq 0 ] && [ "$output" = "nemo-sandbox 0.1.0" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "nemo-sandbox 0.1.0" ]
   run nemo-sandbox --no-such-flag
-  [ "$status" -eq 2 ] && [ "${#lines[@]}" -eq 1 ]
+  [ "$status" -eq 2 ]
+  [ "${#lines[@]}" -eq 1 ]
   run nemo-sandbox --work-time soon
-  [ "$status" -eq 2 ] && [[ $output == *"--work-time"* ]]
+  [ "$status" -eq 2 ]
+  [[ $output == *"--work-time"* ]]
   run nemo-sandbox --host 0.0.0.0
-  [ "$status" -eq 2 ] && [[ $output == *"loopback"* ]]
+  [ "$status" -eq 2 ]
+  [[ $output == *"loopback"* ]]
   run nemo-sandbox --fault no_such_fault
   [ "$status" -eq 2 ]
   run nemo-sandbox --port "${SANDBOX_API##*:}"  # in use: refused, not shared
-  [ "$status" -eq 1 ] && [ "${#lines[@]}" -eq 1 ]
+  [ "$status" -eq 1 ]
+  [ "${#lines[@]}" -eq 1 ]
   run nemo-sandbox --help
-  [ "$status" -eq 0 ] && [[ $output == *"break_download_after"* ]] && [[ $output == *"Example"* ]]
+  [ "$status" -eq 0 ]
+  [[ $output == *"break_download_after"* ]]
+  [[ $output == *"Example"* ]]
 }
 
 @test "a token request without X-Client-Id is HTTP 400" {

@@ -77,9 +77,11 @@ render() {  # ID → the output URL of a finished render
   url=$(render r-break)
   sandbox_fault '{"break_download_after": 4096, "break_download_times": 2}'
   run curl -sS -o part1 "$url"
-  [ "$status" -ne 0 ] && [ "$(stat -c %s part1)" -eq 4096 ]
+  [ "$status" -ne 0 ]
+  [ "$(stat -c %s part1)" -eq 4096 ]
   run sandbox_curl -o part2 "$SANDBOX_API/api/render/proxy/r-break/download"
-  [ "$status" -ne 0 ] && [ "$(stat -c %s part2)" -eq 4096 ]
+  [ "$status" -ne 0 ]
+  [ "$(stat -c %s part2)" -eq 4096 ]
   curl -sS -o whole "$url"
   cmp whole "$BATS_FILE_TMPDIR/canned.mp4"
   # A resumed download completes the file.

@@ -37,7 +37,8 @@ refused() {
 @test "three images and a clip go up in one request, hashed as sha256sum does" {
   before=$(count upload_requests)
   upload a.png b.jpg c.gif clip.mp4
-  [ "$status" -eq 0 ] && [ -z "$stderr" ]
+  [ "$status" -eq 0 ]
+  [ -z "$stderr" ]
   [ "$(count upload_requests)" -eq $((before + 1)) ]
   [ "$(echo "$output" | jq -c '[.uploads[].filename]')" = '["a.png","b.jpg","c.gif","clip.mp4"]' ]
   echo "$output" | jq -e '.uploads[3] | .file_type == "video" and .duration > 0 and .width == 160'
@@ -61,7 +62,8 @@ refused() {
 
 @test "the context round-trips: each upload appends to uploads" {
   run bash -c 'nemo-auth | nemo-session | nemo-upload a.png | nemo-upload b.jpg | jq ".uploads|length"'
-  [ "$status" -eq 0 ] && [ "$output" = 2 ]
+  [ "$status" -eq 0 ]
+  [ "$output" = 2 ]
 }
 
 @test "URL mode registers http(s) URLs in one JSON request" {
@@ -100,16 +102,19 @@ refused() {
 }
 @test "no files, or no session, is a usage error" {
   upload
-  [ "$status" -eq 2 ] && [[ $stderr == *"no files to upload"* ]]
+  [ "$status" -eq 2 ]
+  [[ $stderr == *"no files to upload"* ]]
   run --separate-stderr nemo-upload a.png </dev/null
-  [ "$status" -eq 2 ] && [[ $stderr == *"no session id"* ]]
+  [ "$status" -eq 2 ]
+  [[ $stderr == *"no session id"* ]]
 }
 
 @test "a 503 during the upload fails clearly after exactly one request" {
   sandbox_fault '{"fail_next":1}'
   before=$(count requests)
   upload a.png clip.mp4
-  [ "$status" -eq 13 ] && [ -z "$output" ]
+  [ "$status" -eq 13 ]
+  [ -z "$output" ]
   [[ ${stderr_lines[0]} == "nemo-upload: the server answered HTTP 5"* ]]
   [ "$(count requests)" -eq $((before + 1)) ]
 }
@@ -118,7 +123,8 @@ refused() {
   sandbox_fault '{"html_next":1}'
   before=$(count requests)
   upload a.png
-  [ "$status" -eq 13 ] && [ -z "$output" ]
+  [ "$status" -eq 13 ]
+  [ -z "$output" ]
   [[ ${stderr_lines[0]} == *"HTML page"* ]]
   [ "$(count requests)" -eq $((before + 1)) ]
 }
@@ -145,9 +151,12 @@ faulted_upload_answers_429() {
 
 @test "the progress bar shows only on a terminal or with --progress" {
   upload a.png
-  [ "$status" -eq 0 ] && [ -z "$stderr" ]
+  [ "$status" -eq 0 ]
+  [ -z "$stderr" ]
   upload --progress a.png
-  [ "$status" -eq 0 ] && [[ $stderr == *"a.png"*"100%"* ]]
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"a.png"*"100%"* ]]
   run --separate-stderr env NEMO_FORCE_TTY=1 nemo-upload --compact clip.mp4 <"$CTX"
-  [ "$status" -eq 0 ] && [[ $stderr == *"clip.mp4"*"100%"* ]]
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"clip.mp4"*"100%"* ]]
 }

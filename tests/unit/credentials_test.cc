@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -98,4 +99,17 @@ TEST(Credentials, ExpiryIsParsedFromIso8601) {
   EXPECT_TRUE(nemo::IsExpired({"", "t", "", "2000-01-01T00:00:00Z", "", ""}));
   EXPECT_FALSE(nemo::IsExpired({"", "t", "", "2099-01-01T00:00:00.000Z", "", ""}));
   EXPECT_FALSE(nemo::IsExpired({"", "t", "", "", "", ""}));
+}
+
+TEST(Credentials, StoringSweepsTemporariesLeftByAKilledWriter) {
+  TempDir tmp;
+  nemo::StoreCredentials(tmp.path, {"https://a", "ta", "", "", "anonymous", ""});
+  fs::path stale = tmp.path / ".credentials.json.AbC123";
+  fs::path fresh = tmp.path / ".credentials.json.XyZ789";
+  std::ofstream(stale) << "{";
+  std::ofstream(fresh) << "{";
+  fs::last_write_time(stale, fs::file_time_type::clock::now() - std::chrono::minutes(5));
+  nemo::StoreCredentials(tmp.path, {"https://b", "tb", "", "", "anonymous", ""});
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(fresh));  // young enough to belong to a writer still at work
 }
