@@ -145,20 +145,25 @@ HttpRequest Api::Prepare(HttpRequest request) {
   return request;
 }
 
+// One place for what a refused token means: a stored anonymous token is refreshed once and the
+// request sent again (it was refused, not accepted, so nothing can be done twice); a NEMO_TOKEN
+// is never replaced. Returns whether to send again; otherwise throws.
+bool Api::RefreshOrThrow(const Error& e, int attempt) {
+  if (attempt == 0 && IsAuthFailure(e) && CanRefresh()) {
+    Refresh();
+    return true;
+  }
+  if (IsAuthFailure(e) && source_ == TokenSource::kEnvironment) throw EnvironmentTokenRefused(e);
+  throw e;
+}
+
 nlohmann::json Api::Call(HttpRequest request) {
   for (int attempt = 0;; ++attempt) {
     HttpResponse response = http_.Send(Prepare(request));
     try {
       return DecodeEnvelope({response.status, response.Header("content-type"), response.body});
     } catch (const Error& e) {
-      if (attempt == 0 && IsAuthFailure(e) && CanRefresh()) {
-        Refresh();
-        continue;
-      }
-      if (IsAuthFailure(e) && source_ == TokenSource::kEnvironment) {
-        throw EnvironmentTokenRefused(e);
-      }
-      throw;
+      RefreshOrThrow(e, attempt);
     }
   }
 }
@@ -188,15 +193,7 @@ HttpResponse Api::Stream(HttpRequest request) {
       DecodeEnvelope({response.status, response.Header("content-type"), response.body});
       throw Error(kExitBadResponse, "the server answered HTTP " + std::to_string(response.status));
     } catch (const Error& e) {
-      // A refused token means the request was not accepted, so one retry cannot double it.
-      if (attempt == 0 && IsAuthFailure(e) && CanRefresh()) {
-        Refresh();
-        continue;
-      }
-      if (IsAuthFailure(e) && source_ == TokenSource::kEnvironment) {
-        throw EnvironmentTokenRefused(e);
-      }
-      throw;
+      RefreshOrThrow(e, attempt);
     }
   }
 }

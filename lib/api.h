@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "credentials.h"
+#include "error.h"
 #include "http.h"
 
 namespace nemo {
@@ -52,6 +53,7 @@ class Api {
 
  private:
   bool CanRefresh() const;
+  bool RefreshOrThrow(const Error& e, int attempt);
   void Refresh();
   HttpRequest Prepare(HttpRequest request);
 
