@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "text.h"
+
 namespace nemo {
 namespace {
 
@@ -18,26 +20,7 @@ using nlohmann::json;
 constexpr double kMaxMs = 1e15;
 constexpr int kMaxDepth = 256;
 
-bool TooDeep(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxDepth) return true;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return false;
-}
+bool TooDeep(std::string_view text) { return JsonNestsDeeperThan(text, kMaxDepth); }
 
 // A number, or a string holding one ("10000", "2.5"): the real service's types are not known.
 std::optional<double> Num(const json& value) {

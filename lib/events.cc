@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "gui_text.h"
+#include "text.h"
 
 namespace nemo {
 namespace {
@@ -17,26 +18,7 @@ using nlohmann::json;
 // Deeper JSON than this is not an event: copying or comparing it would recurse that deep.
 constexpr int kMaxDepth = 256;
 
-bool TooDeep(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxDepth) return true;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return false;
-}
+bool TooDeep(std::string_view text) { return JsonNestsDeeperThan(text, kMaxDepth); }
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -137,37 +119,7 @@ json CodeValue(const json* code) {
 
 // Text that did not come through the JSON parser may be any bytes, but a JSON string must be
 // UTF-8 (nlohmann's dump throws otherwise): invalid sequences become U+FFFD.
-std::string ValidUtf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char c = byte(i);
-    std::size_t len = c < 0x80           ? 1
-                      : (c >> 5) == 0x6  ? 2
-                      : (c >> 4) == 0xE  ? 3
-                      : (c >> 3) == 0x1E ? 4
-                                         : 0;
-    bool ok = len > 0 && i + len <= s.size() && !(len == 2 && c < 0xC2);
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (byte(i + k) & 0xC0) == 0x80;
-    if (ok && len == 3) {
-      unsigned char c1 = byte(i + 1);
-      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);  // overlong, surrogates
-    } else if (ok && len == 4) {
-      unsigned char c1 = byte(i + 1);
-      ok = c <= 0xF4 && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
-    }
-    if (ok) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
+std::string ValidUtf8(std::string_view s) { return ReplaceInvalidUtf8(s); }
 
 // Error text goes on one line of stderr.
 std::string OneLine(std::string_view s) {
@@ -176,21 +128,6 @@ std::string OneLine(std::string_view s) {
     out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
   }
   return out;
-}
-
-// Every phrase TranslateGuiPhrases rewrites (the rows of lib/gui_text.cc) contains one of these
-// words, in any case: a text without them comes back unchanged, so reply() skips the regex scan,
-// which costs some 40,000 instructions per byte (a long streamed reply took longer to translate
-// than to receive). Keep the list in step with those rows; events_fast_test checks a phrase of
-// each row.
-constexpr std::string_view kGuiWords[] = {
-    "export", "account", "billing", "top",    "recharg", "pricing", "subscription",
-    "credit", "payment", "panel",   "editor", "drag",    "preview"};
-
-bool MayHoldGuiPhrase(std::string_view text) {
-  std::string lower = Lower(text);
-  return std::any_of(std::begin(kGuiWords), std::end(kGuiWords),
-                     [&](std::string_view word) { return lower.find(word) != std::string::npos; });
 }
 
 json Status(std::string status, const json& raw) {
@@ -786,11 +723,7 @@ std::string EventNormalizer::reply() const {
   std::string out;
   for (const auto& text : texts_) {
     if (!out.empty()) out += "\n\n";
-    if (MayHoldGuiPhrase(text)) {
-      out += TranslateGuiPhrases(text);
-    } else {
-      out += text;
-    }
+    out += TranslateGuiPhrases(text);
   }
   return out;
 }

@@ -81,34 +81,6 @@ void RequireReadableFile(const std::string& path) {
 
 }  // namespace
 
-bool IsValidUtf8(std::string_view s, std::size_t* bad_offset) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char c = byte(i);
-    std::size_t len = c < 0x80           ? 1
-                      : (c >> 5) == 0x6  ? 2
-                      : (c >> 4) == 0xE  ? 3
-                      : (c >> 3) == 0x1E ? 4
-                                         : 0;
-    bool ok = len > 0 && i + len <= s.size() && !(len == 2 && c < 0xC2);
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (byte(i + k) & 0xC0) == 0x80;
-    if (ok && len == 3) {
-      unsigned char c1 = byte(i + 1);
-      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);  // overlong, surrogates
-    } else if (ok && len == 4) {
-      unsigned char c1 = byte(i + 1);
-      ok = c <= 0xF4 && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
-    }
-    if (!ok) {
-      if (bad_offset != nullptr) *bad_offset = i;
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
 std::string CheckMessage(std::string text, const std::string& source) {
   if (text.size() > kMaxMessageBytes) throw TooLong(source);
   std::size_t bad = 0;

@@ -10,13 +10,11 @@
 #include <string_view>
 #include <vector>
 
+#include "text.h"  // IsValidUtf8, once declared here
+
 namespace nemo {
 
 inline constexpr std::size_t kMaxMessageBytes = std::size_t{1} << 20;  // 1 MiB
-
-// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF);
-// otherwise `bad_offset` (if given) is the byte offset of the first bad sequence.
-bool IsValidUtf8(std::string_view text, std::size_t* bad_offset = nullptr);
 
 // Returns `text` unchanged when it may be sent; Error(kExitUsage) naming `source` otherwise
 // (blank, invalid UTF-8, over the limit).
