@@ -4,23 +4,10 @@
 
 bats_require_minimum_version 1.5.0
 load lib/sandbox
-
-generate() {
-  if [ -x "$NEMO_BIN/nemo-send" ]; then nemo-send -q "$1"; return; fi
-  local ctx sid body
-  ctx=$(cat)
-  sid=$(jq -r .session_id <<<"$ctx")
-  body=$(jq -nc --arg sid "$sid" --arg m "$1" \
-    '{app_name:"nemo_agent",user_id:"me",session_id:$sid,new_message:{parts:[{text:$m}]}}')
-  curl -sS -N -o /dev/null -H "Authorization: Bearer $(nemo-auth token)" \
-    -H 'Content-Type: application/json' -d "$body" "$SANDBOX_API/run_sse"
-  printf '%s\n' "$ctx"
-}
+load lib/pipeline
 
 setup_file() {
-  sandbox_start --work-time 300ms --render-time 1s --credits 100000
-  export -f generate
-  export NEMO_RETRY_BASE_MS=10 NEMO_RETRY_AFTER_DEFAULT=1 NEMO_POLL_BASE_MS=50
+  pipeline_sandbox_start
 }
 teardown_file() { sandbox_stop; }
 setup() { mkdir "$BATS_TEST_TMPDIR/w" && cd "$BATS_TEST_TMPDIR/w"; sandbox_reset; }

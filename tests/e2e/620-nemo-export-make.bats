@@ -16,18 +16,6 @@ setup() {
   cp -r "$NEMO_SOURCE_DIR/examples" ex
   rm -rf ex/out
   send=nemo-send
-  if [ ! -x "$NEMO_BIN/nemo-send" ]; then
-    # Until nemo-send is built: the same request with curl (-q -f FILE, context on stdin).
-    send=$PWD/send-shim
-    cat >"$send" <<'SHIM'
-#!/bin/bash
-ctx=$(cat); sid=$(jq -r .session_id <<<"$ctx")
-body=$(jq -nc --arg sid "$sid" --rawfile m "$3" '{app_name:"nemo_agent",user_id:"me",session_id:$sid,new_message:{parts:[{text:$m}]}}')
-curl -sSf -N -o /dev/null -H "Authorization: Bearer $(nemo-auth token)" -H 'Content-Type: application/json' -d "$body" "$NEMO_API_URL/run_sse" || exit 1
-printf '%s\n' "$ctx"
-SHIM
-    chmod +x "$send"
-  fi
   sandbox_reset
 }
 
