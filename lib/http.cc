@@ -155,11 +155,11 @@ struct Http::Attempt {
 
 Http::Http(HttpOptions options) : options_(std::move(options)) {
   EnsureGlobalInit();
-  curl_ = curl_easy_init();
-  if (!curl_) throw Error(kExitInternal, "cannot initialise libcurl");
+  handle_ = curl_easy_init();
+  if (!handle_) throw Error(kExitInternal, "cannot initialise libcurl");
 }
 
-Http::~Http() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+Http::~Http() { curl_easy_cleanup(static_cast<CURL*>(handle_)); }
 
 namespace {
 
@@ -223,7 +223,7 @@ int OnProgress(void* arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultot
 }  // namespace
 
 HttpResponse Http::Once(const HttpRequest& request, Attempt& attempt) {
-  CURL* curl = static_cast<CURL*>(curl_);
+  CURL* curl = static_cast<CURL*>(handle_);
   curl_easy_reset(curl);
   HttpResponse response;
   attempt.request = &request;

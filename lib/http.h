@@ -93,7 +93,7 @@ class Http {
  private:
   HttpResponse Once(const HttpRequest& request, Attempt& attempt);
   HttpOptions options_;
-  void* curl_;  // CURL*, reused so connections are kept alive between requests
+  void* handle_;  // CURL*, reused so connections are kept alive between requests
 };
 
 // "libcurl/7.88.1"
