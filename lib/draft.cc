@@ -1,6 +1,7 @@
 #include "draft.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +22,11 @@ constexpr double kMaxMs = 1e15;
 constexpr int kMaxDepth = 256;
 
 bool TooDeep(std::string_view text) { return JsonNestsDeeperThan(text, kMaxDepth); }
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 
 // A number, or a string holding one ("10000", "2.5"): the real service's types are not known.
 std::optional<double> Num(const json& value) {
@@ -159,6 +165,8 @@ TrackInfo Describe(const json& track) {
 
   const json& meta = Meta(track);
   std::string name = title ? "" : TextField(meta, {"name", "title"});
+  // A track named after its kind ("Video: Video") says nothing: its first segment says more.
+  if (Lower(name) == Lower(info.label)) name.clear();
   std::optional<double> volume = NumField(meta, {"volume"});
   double cursor = 0;  // segments without a start follow each other
   if (const json* sg = Segments(track)) {

@@ -154,3 +154,10 @@ TEST(DraftChanges, NamesAChangedSourceAsChangedSegments) {
 
 }  // namespace
 }  // namespace nemo
+
+// A track named after its kind ("Video") is described by its first segment instead.
+TEST(TrackSummary, GenericTrackNameGivesWayToTheSegment) {
+  nlohmann::json draft = nlohmann::json::parse(
+      R"({"t":[{"tt":0,"m":{"name":"Video"},"sg":[{"st":0,"d":10000,"m":{"desc":"city"}}]}]})");
+  EXPECT_EQ(nemo::TrackSummary(draft), "Timeline (1 track): 1. Video: city (0-10s)");
+}
