@@ -145,26 +145,7 @@ int main(int argc, char** argv) {
                                             "); the message is not sent again: reading the "
                                             "session state until the draft settles");
       }
-      auto read = [&]() -> std::optional<json> {
-        try {
-          return nemo::DraftOfState(api.Get(nemo::paths::State(sid)));
-        } catch (const nemo::Error& e) {
-          int code = e.exit_code();
-          if (code == nemo::kExitNetwork || code == nemo::kExitBadResponse ||
-              code == nemo::kExitTimeout)
-            return std::nullopt;
-          throw;
-        }
-      };
-      auto recovered = nemo::RecoverDraft(before, follow, read, nemo::InterruptibleSleepMs);
-      if (!recovered) {
-        throw nemo::Error(nemo::kExitNetwork,
-                          "the stream broke mid-run and the draft did not change within " +
-                              o.recover_timeout + " (--recover-timeout)",
-                          "the run may still finish: check with nemo-state; do not send the "
-                          "message again (it would be charged twice)");
-      }
-      after = *recovered;
+      after = nemo::RecoverAfterDrop(api, sid, before, follow, o.recover_timeout);
     } else {
       after = nemo::DraftOfState(api.Get(nemo::paths::State(sid)));
     }

@@ -201,4 +201,29 @@ void InterruptibleSleepMs(long long ms) {
   }
 }
 
+nlohmann::json RecoverAfterDrop(Api& api, const std::string& session_id,
+                                const nlohmann::json& before, const RunOptions& options,
+                                const std::string& timeout_text) {
+  auto read = [&]() -> std::optional<nlohmann::json> {
+    try {
+      return DraftOfState(api.Get(paths::State(session_id)));
+    } catch (const Error& e) {
+      int code = e.exit_code();
+      if (code == kExitNetwork || code == kExitBadResponse || code == kExitTimeout) {
+        return std::nullopt;  // the service may be recovering too: keep reading
+      }
+      throw;
+    }
+  };
+  auto recovered = RecoverDraft(before, options, read, InterruptibleSleepMs);
+  if (!recovered) {
+    throw Error(kExitNetwork,
+                "the stream broke mid-run and the draft did not change within " + timeout_text +
+                    " (--recover-timeout)",
+                "the run may still finish: check with nemo-state; do not send the message again "
+                "(it would be charged twice)");
+  }
+  return *recovered;
+}
+
 }  // namespace nemo

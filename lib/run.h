@@ -134,4 +134,12 @@ Error RunFailure(const Error& failure);
 // Sleeps, waking early for SIGINT/SIGTERM (which then throws Error 130/143).
 void InterruptibleSleepMs(long long ms);
 
+// After a broken stream: reads the session's state (retrying network and server failures) until
+// the draft settles, and returns it. Nothing changed within recover_timeout_ms →
+// Error(kExitNetwork) with the hint not to send the message again. `timeout_text` names the limit
+// in that message.
+nlohmann::json RecoverAfterDrop(Api& api, const std::string& session_id,
+                                const nlohmann::json& before, const RunOptions& options,
+                                const std::string& timeout_text);
+
 }  // namespace nemo
