@@ -4,6 +4,7 @@
 
 bats_require_minimum_version 1.5.0
 load lib/sandbox
+load lib/pipeline
 
 setup_file() {
   sandbox_start --work-time 300ms --credits 100000
@@ -11,14 +12,8 @@ setup_file() {
 }
 teardown_file() { sandbox_stop; }
 
-setup() {
-  cd "$BATS_TEST_TMPDIR"
-  nemo-auth | nemo-session >ctx.json
-  SID=$(jq -r .session_id ctx.json)
-}
+setup() { session_per_test; }
 teardown() { sandbox_reset; }
-
-messages() { sandbox_counters | jq -r --arg s "$SID" '.messages[$s] // 0'; }
 
 @test "a generation run end to end: reply, tools, summary with the title, one message" {
   run --separate-stderr bash -c 'nemo-auth | nemo-session \

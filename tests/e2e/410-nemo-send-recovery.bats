@@ -4,6 +4,7 @@
 
 bats_require_minimum_version 1.5.0
 load lib/sandbox
+load lib/pipeline
 
 setup_file() {
   sandbox_start --work-time 1s --keepalive-interval 300ms --credits 100000
@@ -11,17 +12,11 @@ setup_file() {
 }
 teardown_file() { sandbox_stop; }
 
-setup() {
-  cd "$BATS_TEST_TMPDIR"
-  nemo-auth | nemo-session >ctx.json
-  SID=$(jq -r .session_id ctx.json)
-}
+setup() { session_per_test; }
 teardown() {
   sandbox_reset
   sandbox_wait_run "$SID"
 }
-
-messages() { sandbox_counters | jq -r --arg s "$SID" '.messages[$s] // 0'; }
 
 @test "a silent edit is reported as a change from the state" {
   nemo-send -q 'a 4-second video titled "Urban Dreams"' <ctx.json >made.json

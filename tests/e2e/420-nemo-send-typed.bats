@@ -4,6 +4,7 @@
 
 bats_require_minimum_version 1.5.0
 load lib/sandbox
+load lib/pipeline
 
 setup_file() {
   sandbox_start --dialect typed --work-time 500ms --keepalive heartbeat \
@@ -12,17 +13,11 @@ setup_file() {
 }
 teardown_file() { sandbox_stop; }
 
-setup() {
-  cd "$BATS_TEST_TMPDIR"
-  nemo-auth | nemo-session >ctx.json
-  SID=$(jq -r .session_id ctx.json)
-}
+setup() { session_per_test; }
 teardown() {
   sandbox_reset
   sandbox_wait_run "$SID"
 }
-
-messages() { sandbox_counters | jq -r --arg s "$SID" '.messages[$s] // 0'; }
 
 @test "typed: a generation gives the reply, the tools and the summary" {
   run --separate-stderr bash -c 'nemo-auth | nemo-session \

@@ -11,3 +11,14 @@ pipeline_sandbox_start() {
 
 # stdin: a context with a session; stdout: the context after the agent generated a draft.
 generate() { nemo-send -q "$1"; }
+
+# A fresh session for each test, in the test's own directory: ctx.json holds the context and
+# SID the session id (for sandbox counters).
+session_per_test() {
+  cd "$BATS_TEST_TMPDIR" || return 1
+  nemo-auth | nemo-session >ctx.json
+  SID=$(jq -r .session_id ctx.json)
+}
+
+# How many messages the sandbox received for $SID: a run must never be sent twice.
+messages() { sandbox_counters | jq -r --arg s "$SID" '.messages[$s] // 0'; }
