@@ -4,8 +4,10 @@
 // the session state instead.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,8 +104,12 @@ int main(int argc, char** argv) {
     std::string message = ReadMessage(o);
     std::string sid = nemo::RequireSessionId(o.session, ctx);
     nemo::Api api = prog.MakeApi(ctx);
+    // --timeout bounds everything: the state reads around the run as well as the run.
+    long long deadline = nemo::MonotonicMs() + follow.timeout_ms;
+    auto left = [&] { return deadline - nemo::MonotonicMs(); };
     // The snapshot that silent completions and broken streams are compared with.
-    json before = nemo::DraftOfState(api.Get(nemo::paths::State(sid)));
+    json before = nemo::ReadDraft(api, sid, left());
+    follow.timeout_ms = std::max(left(), 1LL);
 
     nemo::StatusLine status(prog.name(), nemo::StatusLine::Choose(prog.flags().quiet));
     bool unflushed = false;
@@ -137,7 +143,8 @@ int main(int argc, char** argv) {
     status.Clear();
     if (const auto& failure = run.events.failure()) throw nemo::RunFailure(*failure);
 
-    json after;
+    std::optional<json> after;
+    std::string unread;  // why the state after the run could not be read
     if (run.dropped) {
       // A warning, not a note: the run went wrong, and scripts' logs should say so.
       if (!prog.flags().quiet) {
@@ -145,12 +152,24 @@ int main(int argc, char** argv) {
                                             "); the message is not sent again: reading the "
                                             "session state until the draft settles");
       }
+      follow.recover_timeout_ms = std::min(follow.recover_timeout_ms, std::max(left(), 0LL));
       after = nemo::RecoverAfterDrop(api, sid, before, follow, o.recover_timeout);
     } else {
-      after = nemo::DraftOfState(api.Get(nemo::paths::State(sid)));
+      after = nemo::ReadDraftAfterRun(api, sid, left(), &unread);
+      if (!after) {
+        nemo::PrintWarning(prog.name(),
+                           "the message was delivered and the run completed, but "
+                           "the session state could not be read (" +
+                               unread +
+                               "): `changes` is unknown; do not send the message "
+                               "again, check with nemo-state");
+      }
     }
 
-    json changes = nemo::DraftChanges(before, after);
+    json changes = after ? nemo::DraftChanges(before, *after)
+                         : json{{"items", json::array()},
+                                {"sentence", "Unknown: the session state could not be read"},
+                                {"unknown", true}};
     bool silent = !run.events.saw_text();
     if (run.dropped && !prog.flags().quiet) {
       nemo::PrintWarning(prog.name(), "recovered from the session state: " +
@@ -164,7 +183,7 @@ int main(int argc, char** argv) {
     ctx["changes"] = changes;
     ctx["silent"] = silent;
     ctx["recovered"] = run.dropped;
-    ctx["summary"] = nemo::TrackSummary(after);
+    if (after) ctx["summary"] = nemo::TrackSummary(*after);
 
     if (o.text) {
       std::string reply = run.events.reply();

@@ -29,8 +29,7 @@ HttpOptions MakeHttpOptions(const Config& config) {
 // A bad or expired token (1001, or a bare 401) is worth one refresh; a 403 (a missing scope) is
 // not.
 bool IsAuthFailure(const Error& e) {
-  return e.exit_code() == kExitAuth &&
-         (e.api_code() == 1001 || (e.api_code() == 0 && e.http_status() != 403));
+  return e.exit_code() == kExitAuth && e.http_status() != 403 && e.api_code() != 403;
 }
 
 // NEMO_TOKEN is never replaced, so the usual "run nemo-auth" hint would not help.
@@ -110,9 +109,7 @@ Credentials Api::AcquireAnonymousToken(const std::string& stale_token) {
   request.url = Url(paths::kAnonymousToken);
   request.headers = {"X-Client-Id: " + client_id, "Content-Type: application/json"};
   request.idempotent = true;  // one live token per client id: asking twice gives the same one
-  HttpResponse response = http_.Send(request);
-  nlohmann::json data =
-      DecodeEnvelope({response.status, response.Header("content-type"), response.body});
+  nlohmann::json data = Exchange(request, Plain::kErrorMemberFails, /*with_token=*/false).payload;
   Credentials c;
   c.api = config_.api_base;
   c.token = data.value("token", "");
@@ -130,13 +127,14 @@ Credentials Api::AcquireAnonymousToken(const std::string& stale_token) {
 
 bool Api::CanRefresh() const {
   return source_ != TokenSource::kEnvironment && credentials_.kind == "anonymous" &&
-         config_.auto_auth;
+         config_.auto_auth && !refreshed_;
 }
 
 void Api::Refresh() {
   credentials_ = AcquireAnonymousToken(token_);
   token_ = credentials_.token;
   source_ = TokenSource::kMinted;
+  refreshed_ = true;
 }
 
 HttpRequest Api::Prepare(HttpRequest request) {
@@ -149,29 +147,57 @@ HttpRequest Api::Prepare(HttpRequest request) {
 // request sent again (it was refused, not accepted, so nothing can be done twice); a NEMO_TOKEN
 // is never replaced. Returns whether to send again; otherwise throws.
 bool Api::RefreshOrThrow(const Error& e, int attempt) {
-  if (attempt == 0 && IsAuthFailure(e) && CanRefresh()) {
-    Refresh();
-    return true;
-  }
+  if (attempt == 0 && RefreshAfter(e)) return true;
   if (IsAuthFailure(e) && source_ == TokenSource::kEnvironment) throw EnvironmentTokenRefused(e);
   throw e;
 }
 
-nlohmann::json Api::Call(HttpRequest request) {
+bool Api::RefreshAfter(const Error& e) {
+  if (!IsAuthFailure(e) || !CanRefresh()) return false;
+  Refresh();
+  return true;
+}
+
+nlohmann::json Api::Classify(const HttpRequest& request, const HttpResponse& response,
+                             Plain plain) {
+  if (response.streamed) return nullptr;
+  ApiReply reply{response.status, response.Header("content-type"), response.body};
+  bool success = response.status >= 200 && response.status < 300;
+  if (!request.on_body || !success) return DecodeEnvelope(reply, plain);
+  // An event stream or a file was expected and the body is not one.
+  if (response.body.empty()) return nullptr;
+  nlohmann::json payload = DecodeEnvelope(reply);  // an error envelope throws its own error
+  // A stream that carried no event is the caller's to judge (a run may be going on: nemo-send
+  // reads the state); a file that is JSON is never the file.
+  if (request.expect == BodyKind::kEventStream) return payload;
+  throw Error(kExitBadResponse,
+              "the server answered HTTP " + std::to_string(response.status) +
+                  " with JSON where a file was expected (" + BodyExcerpt(response.body) + ")",
+              "the service may have changed its API; run with --verbose and report it", 0,
+              response.status);
+}
+
+Api::Reply Api::Exchange(HttpRequest request, Plain plain, bool with_token) {
   for (int attempt = 0;; ++attempt) {
-    HttpResponse response = http_.Send(Prepare(request));
+    HttpResponse response = http_.Send(with_token ? Prepare(request) : request);
+    if (response.aborted) return {std::move(response), nullptr};
     try {
-      return DecodeEnvelope({response.status, response.Header("content-type"), response.body});
+      nlohmann::json payload = Classify(request, response, plain);
+      return {std::move(response), std::move(payload)};
     } catch (const Error& e) {
+      if (!with_token) throw;  // not our token that was refused: nothing to refresh
       RefreshOrThrow(e, attempt);
     }
   }
 }
 
-nlohmann::json Api::Get(const std::string& path) {
+nlohmann::json Api::Call(HttpRequest request) { return Exchange(std::move(request)).payload; }
+
+nlohmann::json Api::Get(const std::string& path, long timeout_ms) {
   HttpRequest request;
   request.url = Url(path);
   request.idempotent = true;
+  request.timeout_ms = timeout_ms;
   return Call(request);
 }
 
@@ -185,18 +211,7 @@ nlohmann::json Api::Post(const std::string& path, const nlohmann::json& body, bo
   return Call(request);
 }
 
-HttpResponse Api::Stream(HttpRequest request) {
-  for (int attempt = 0;; ++attempt) {
-    HttpResponse response = http_.Send(Prepare(request));
-    if (response.aborted || (response.status >= 200 && response.status < 300)) return response;
-    try {
-      DecodeEnvelope({response.status, response.Header("content-type"), response.body});
-      throw Error(kExitBadResponse, "the server answered HTTP " + std::to_string(response.status));
-    } catch (const Error& e) {
-      RefreshOrThrow(e, attempt);
-    }
-  }
-}
+HttpResponse Api::Stream(HttpRequest request) { return Exchange(std::move(request)).http; }
 
 namespace paths {
 std::string Upload(const std::string& sid) {

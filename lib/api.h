@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "credentials.h"
+#include "envelope.h"
 #include "error.h"
 #include "http.h"
 
@@ -37,16 +38,32 @@ class Api {
   // Stored token for this base, without acquiring one (status, logout).
   std::optional<Credentials> StoredCredentials() const;
 
-  // A JSON call with the bearer token; decodes the envelope (throws Error) and returns the payload.
-  // On 1001 a stored/minted anonymous token is refreshed once and the call retried once.
+  // The one door every request to the service goes through (JSON calls, event streams, file
+  // downloads, uploads): the token is attached (unless `with_token` is false: the CDN), the
+  // reply is classified before its body reaches a consumer (a JSON or HTML body where an event
+  // stream or file was expected is an envelope and decoded), every error status or envelope
+  // becomes one typed Error with its API code, and a refused token (1001, 401) is refreshed
+  // once and the request sent once more: it was refused, so nothing was done twice.
+  struct Reply {
+    HttpResponse http;
+    nlohmann::json payload;  // the decoded envelope; null when the body went to on_body
+  };
+  Reply Exchange(HttpRequest request, Plain plain = Plain::kErrorMemberFails,
+                 bool with_token = true);
+
+  // A JSON call: the payload of Exchange.
   nlohmann::json Call(HttpRequest request);
-  nlohmann::json Get(const std::string& path);
+  nlohmann::json Get(const std::string& path, long timeout_ms = 0);
   nlohmann::json Post(const std::string& path, const nlohmann::json& body, bool idempotent = false);
 
-  // A request whose 2xx body streams into request.on_body (SSE, downloads, uploads). An error
-  // status is decoded and thrown like Call's, with the same one refresh on 1001. The response
-  // (headers, status) is returned for 2xx.
+  // A request whose 2xx body streams into request.on_body (SSE, downloads, uploads): Exchange's
+  // response. A 2xx with an empty body is returned as it is (the caller knows what nothing means).
   HttpResponse Stream(HttpRequest request);
+
+  // After a refusal the caller could only see later (an error event in a stream): refreshes a
+  // stored anonymous token and returns true when `e` is a refused token and nothing has been
+  // refreshed yet; false otherwise (the caller reports `e`).
+  bool RefreshAfter(const Error& e);
 
   // Mints (or re-uses) the anonymous token for this client id under the config lock.
   Credentials AcquireAnonymousToken(const std::string& stale_token = "");
@@ -54,6 +71,7 @@ class Api {
  private:
   bool CanRefresh() const;
   bool RefreshOrThrow(const Error& e, int attempt);
+  nlohmann::json Classify(const HttpRequest& request, const HttpResponse& response, Plain plain);
   void Refresh();
   HttpRequest Prepare(HttpRequest request);
 
@@ -63,6 +81,7 @@ class Api {
   TokenSource source_ = TokenSource::kNone;
   Credentials credentials_;
   std::optional<long long> minted_credits_;
+  bool refreshed_ = false;  // one refresh per process: a second refusal is final
 };
 
 // Endpoint paths (NEMOVIDEO-API.md).

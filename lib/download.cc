@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -181,11 +182,14 @@ struct Source {
   std::string label;
 };
 
-// Fetches the whole file from one source into the sink. Returns "" on success, else why not.
-std::string FetchFrom(Api& api, const Source& source, Sink& sink, const DownloadOptions& options,
-                      int& resumes) {
+// Fetches the whole file from one source into the sink. Returns nothing on success, else why
+// not, as the error to report (its exit code is the source's answer: 1001 → 3, 404 → 13, …).
+std::optional<Error> FetchFrom(Api& api, const Source& source, Sink& sink,
+                               const DownloadOptions& options, int& resumes) {
   int left = options.resumes;
-  std::string failure;
+  auto fail = [&](int exit_code, const std::string& why) {
+    return Error(exit_code, source.label + ": " + why);
+  };
   for (;;) {
     HttpRequest request;
     request.url = source.url;
@@ -194,15 +198,27 @@ std::string FetchFrom(Api& api, const Source& source, Sink& sink, const Download
     request.idempotent = request.resume_from == 0;
     request.low_speed_seconds = 60;
     request.on_body = [&sink](std::string_view chunk) { sink.Write(chunk); };
+    request.expect = BodyKind::kFile;
     int64_t offset = request.resume_from;
     request.on_progress = [&, offset](int64_t, int64_t, int64_t, int64_t total) {
       if (options.on_progress) options.on_progress(sink.written(), total > 0 ? offset + total : -1);
     };
     HttpResponse response;
     try {
-      response = source.with_token ? api.Stream(request) : api.http().Send(request);
+      // Through the API's one door, the CDN too (without the token): a JSON or HTML body where
+      // the file should be is an error, never bytes of the video.
+      response = api.Exchange(request, Plain::kErrorMemberFails, source.with_token).http;
     } catch (const Error& e) {
       if (IsSignal(e) || sink.local_failure()) throw;
+      long status = e.http_status();
+      if (status == 416 && offset > 0 && left-- > 0) {
+        sink.Restart();
+        continue;
+      }
+      if (status >= 500 && offset > 0 && left-- > 0) continue;
+      if (status != 0 || e.exit_code() != kExitNetwork) {  // an answer, not a broken link
+        return Error(e.exit_code(), source.label + ": " + e.what(), e.hint(), e.api_code(), status);
+      }
       if (RangeIgnored(e) && left-- > 0) {
         sink.Restart();
         continue;
@@ -212,37 +228,30 @@ std::string FetchFrom(Api& api, const Source& source, Sink& sink, const Download
         continue;
       }
       if (offset > 0 && left-- > 0) continue;
-      return e.what();
+      return Error(e.exit_code(), e.what(), e.hint(), e.api_code());
     }
     long status = response.status;
-    if (status == 416 && offset > 0 && left-- > 0) {
-      sink.Restart();
-      continue;
-    }
-    if (status >= 500 && offset > 0 && left-- > 0) continue;
-    if (status < 200 || status >= 300) {
-      return source.label + " answered HTTP " + std::to_string(status);
-    }
     int64_t total = AnnouncedTotal(status, response.Header("content-range"),
                                    response.Header("content-length"), offset);
     if (status == 200 && offset > 0) {
       // curl's "the entire document is already downloaded": nothing came, nothing is missing.
-      if (response.body_bytes == 0 && total == offset) return "";
+      if (response.body_bytes == 0 && total == offset) return std::nullopt;
       // Otherwise the server sent the whole file again after our bytes: start over.
       sink.Restart();
       if (left-- > 0) continue;
-      return source.label + " ignored the Range request";
+      return fail(kExitBadResponse, "ignored the Range request");
     }
     if (total >= 0 && sink.written() != total) {
-      failure = source.label + ": got " + std::to_string(sink.written()) + " of " +
-                std::to_string(total) + " bytes";
       if (sink.written() < total && left-- > 0) {
         ++resumes;
         continue;
       }
-      return failure;
+      return fail(
+          sink.written() < total ? kExitNetwork : kExitBadResponse,
+          "got " + std::to_string(sink.written()) + " of " + std::to_string(total) + " bytes");
     }
-    return "";
+    if (sink.written() == 0) return fail(kExitBadResponse, "answered with an empty file");
+    return std::nullopt;
   }
 }
 
@@ -321,6 +330,7 @@ DownloadResult Download(Api& api, const DownloadOptions& options) {
   result.file = to_stdout ? "-" : options.target;
   Sink sink(fd, to_stdout ? "stdout" : part, !to_stdout);
   std::string why;
+  std::optional<Error> last;
   try {
     bool done = false;
     for (std::size_t i = 0; i < sources.size() && !done; ++i) {
@@ -328,18 +338,23 @@ DownloadResult Download(Api& api, const DownloadOptions& options) {
         if (options.on_note) options.on_note(why + "; trying " + sources[i].label);
         sink.Restart();
       }
-      std::string failure = FetchFrom(api, sources[i], sink, options, result.resumes);
-      if (failure.empty()) {
+      last = FetchFrom(api, sources[i], sink, options, result.resumes);
+      if (!last) {
         done = true;
         result.fallback = sources[i].with_token;
       } else {
-        why = why.empty() ? failure : why + "; " + failure;
+        why = why.empty() ? last->what() : why + "; " + last->what();
       }
     }
     if (sources.empty()) why = "the job gave no download URL";
     if (!done) {
-      throw Error(kExitNetwork, "download failed: " + why,
-                  "the render finished on the server; export again to retry the download");
+      // The last source's answer decides the exit code: a refused token is 3, a dropped link 10.
+      std::string hint = last && !last->hint().empty()
+                             ? last->hint()
+                             : "the render finished on the server; export again to retry the "
+                               "download";
+      throw Error(last ? last->exit_code() : kExitNetwork, "download failed: " + why, hint,
+                  last ? last->api_code() : 0);
     }
     result.bytes = sink.written();
     result.sha256 = sink.digest();

@@ -31,7 +31,8 @@ int ExitForStatus(long status) {
   if (status == 401 || status == 403) return kExitAuth;
   if (status == 402) return kExitPlanBlocked;
   if (status == 429) return kExitRateLimited;
-  if (status == 400 || status == 409 || status == 413 || status == 422) return kExitUsage;
+  if (status == 413) return kExitFileTooLarge;  // also a proxy's own limit, as an HTML page
+  if (status == 400 || status == 409 || status == 422) return kExitUsage;
   return kExitBadResponse;
 }
 
@@ -91,6 +92,9 @@ int NumericCode(const nlohmann::json& value) {
 
 [[noreturn]] void Fail(long status, int api_code, std::string message) {
   int fallback = status >= 400 ? ExitForStatus(status) : kExitBadResponse;
+  // A code that is an HTTP status (some gateways put one in the body on HTTP 200) means the same
+  // whatever status it rides on.
+  if (api_code >= 400 && api_code < 600) fallback = ExitForStatus(api_code);
   if (status == 404 && message.find("ession") != std::string::npos) fallback = kExitSessionNotFound;
   int exit_code = ExitCodeForApiCode(api_code, fallback);
   if (CollapseSpace(message, 1).empty()) message.clear();  // blanks only: say what we know
@@ -116,7 +120,7 @@ std::string BodyExcerpt(const std::string& body) {
   return CollapseSpace(body.substr(0, 400), 80);
 }
 
-nlohmann::json DecodeEnvelope(const ApiReply& reply) {
+nlohmann::json DecodeEnvelope(const ApiReply& reply, Plain plain) {
   nlohmann::json doc = nlohmann::json::parse(reply.body, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {
     std::size_t first = reply.body.find_first_not_of(" \t\r\n");
@@ -126,53 +130,64 @@ nlohmann::json DecodeEnvelope(const ApiReply& reply) {
                        : html               ? "an HTML page"
                        : doc.is_discarded() ? "something that is not JSON"
                                             : "JSON that is not an object";
-    int exit_code = kExitBadResponse;
-    if (reply.status == 401 || reply.status == 403 || reply.status == 402 || reply.status == 429) {
-      exit_code = ExitForStatus(reply.status);
-    }
+    // A page from a proxy carries no API code: its HTTP status is all there is to go by.
+    int exit_code = reply.status >= 400 ? ExitForStatus(reply.status) : kExitBadResponse;
+    if (exit_code == kExitUsage) exit_code = kExitBadResponse;  // a 400 page says nothing usable
     std::string excerpt = reply.body.empty() ? "" : " (" + BodyExcerpt(reply.body) + ")";
     std::string hint = HintFor(exit_code, reply.status);
     if (exit_code == kExitBadResponse) hint = "a proxy or the service is failing; try again later";
     throw Error(
         exit_code,
         "the server answered HTTP " + std::to_string(reply.status) + " with " + what + excerpt,
-        hint);
+        hint, 0, reply.status);
   }
 
-  // {code, message, data}
-  auto code = doc.find("code");
-  if (code != doc.end() && (code->is_number() || code->is_string()) && !doc.contains("success")) {
-    int api_code = NumericCode(*code);
-    bool zero = api_code == 0 && (code->is_number() || code->get<std::string>() == "0");
-    if (zero && reply.status < 400) {
-      auto data = doc.find("data");
-      return data != doc.end() && !data->is_null() ? *data : nlohmann::json::object();
+  // The shapes seen: {code,message,data}, {success,data,error:{code,message}},
+  // {success:false,code,message,error:"text"}, ADK's {error:"text"} and {errorCode,errorMessage},
+  // and plain objects. The code is looked for wherever any of them puts it, so none loses it.
+  const nlohmann::json* error = nullptr;
+  if (auto it = doc.find("error");
+      it != doc.end() && !it->is_null() && !(it->is_boolean() && !it->get<bool>())) {
+    error = &*it;
+  }
+  const nlohmann::json* code = nullptr;
+  for (const char* key : {"code", "errorCode", "error_code"}) {
+    auto it = doc.find(key);
+    if (it != doc.end() && (it->is_number() || it->is_string())) {
+      code = &*it;
+      break;
     }
-    std::string message = MessageOf(doc);
-    if (api_code == 0 && code->is_string()) message += " [" + code->get<std::string>() + "]";
-    Fail(reply.status, api_code, message);
   }
-
-  // {success, data, error}
+  if (code == nullptr && error != nullptr && error->is_object()) {
+    auto it = error->find("code");
+    if (it != error->end() && (it->is_number() || it->is_string())) code = &*it;
+  }
+  int api_code = code != nullptr ? NumericCode(*code) : 0;
+  bool code_says_error =
+      code != nullptr && !(api_code == 0 && (code->is_number() || code->get<std::string>() == "0"));
   auto success = doc.find("success");
-  if (success != doc.end() && success->is_boolean()) {
-    if (success->get<bool>() && reply.status < 400) {
-      auto data = doc.find("data");
-      return data != doc.end() && !data->is_null() ? *data : doc;
-    }
-    nlohmann::json error = doc.value("error", nlohmann::json());
-    int api_code = error.is_object() ? NumericCode(error.value("code", nlohmann::json())) : 0;
-    std::string message = MessageOf(error);
+  bool has_success = success != doc.end() && success->is_boolean();
+  bool success_says_error = has_success && !success->get<bool>();
+  // A plain object's "error" member is an error, except in a job, where it is the job's reason.
+  bool plain_job = plain == Plain::kJob && !has_success && code == nullptr &&
+                   doc.contains("status") && reply.status < 400;
+  bool error_says_error = error != nullptr && !has_success && code == nullptr && !plain_job;
+
+  if (reply.status >= 400 || code_says_error || success_says_error || error_says_error) {
+    std::string message = error != nullptr ? MessageOf(*error) : "";
     if (message.empty()) message = MessageOf(doc);
+    for (const char* key : {"errorMessage", "error_message"}) {
+      if (message.empty() && doc.contains(key)) message = MessageOf(doc[key]);
+    }
+    if (message.empty() && error != nullptr && !error->is_boolean()) message = error->dump();
+    if (code_says_error && api_code == 0 && code->is_string()) {
+      message += " [" + code->get<std::string>() + "]";  // a code that is a word: keep it
+    }
     Fail(reply.status, api_code, message);
   }
-
-  // A plain object: an error only by its status or an "error" member (ADK's server).
-  if (reply.status >= 400) Fail(reply.status, 0, MessageOf(doc));
-  auto error = doc.find("error");
-  if (error != doc.end() && !error->is_null() && !(error->is_boolean() && !error->get<bool>())) {
-    Fail(reply.status, 0, MessageOf(*error).empty() ? error->dump() : MessageOf(*error));
-  }
+  auto data = doc.find("data");
+  if (data != doc.end() && !data->is_null() && (code != nullptr || has_success)) return *data;
+  if (code != nullptr) return nlohmann::json::object();
   return doc;
 }
 

@@ -16,9 +16,14 @@ struct ApiReply {
   std::string body;
 };
 
+// What a plain object (no code, no success) with an "error" member is: an error reply, or (for
+// export jobs, whose top-level shape has "status" and the job's own "error") the payload.
+enum class Plain { kErrorMemberFails, kJob };
+
 // Returns the payload (`data` when the envelope has one, else the whole object).
-// Throws Error with the exit code of the spec's table.
-nlohmann::json DecodeEnvelope(const ApiReply& reply);
+// Throws Error with the exit code of the spec's table, the API code wherever the shape put it,
+// and the HTTP status.
+nlohmann::json DecodeEnvelope(const ApiReply& reply, Plain plain = Plain::kErrorMemberFails);
 
 // A short, printable excerpt of a body that was not JSON (the <title> of an HTML page if any).
 std::string BodyExcerpt(const std::string& body);

@@ -33,8 +33,9 @@ class Error : public std::runtime_error {
   std::string hint_;
 };
 
-// The exit code an API error code maps to (1001 -> auth, 2001 -> credits, ...); `fallback`
-// otherwise.
+// The exit code an API error code maps to (1001 -> auth, 2001 -> credits, 429 -> rate limited,
+// other 4xxx -> usage, ...); `fallback` otherwise. One table for envelopes and stream events, so
+// a code means the same whatever shape it arrived in.
 int ExitCodeForApiCode(int api_code, int fallback);
 
 }  // namespace nemo

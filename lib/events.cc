@@ -424,7 +424,8 @@ Error RunError(const json& code, const std::string& message) {
   } else if (value.is_string()) {
     code_text = OneLine(value.get<std::string>());
   }
-  int exit = kExitJobFailed;
+  // The same table as every other reply (error.h), so a code means one thing wherever it came.
+  int exit = ExitCodeForApiCode(api, kExitJobFailed);
   std::string hint;
   if (api == 2001 || ContainsNoCase(message, "insufficient credit") ||
       ContainsNoCase(message, "not enough credit")) {

@@ -136,10 +136,17 @@ std::string HttpResponse::Header(const std::string& lower_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
-bool HttpResponse::IsHtml() const {
-  if (Lower(Header("content-type")).find("text/html") != std::string::npos) return true;
-  std::size_t start = body.find_first_not_of(" \t\r\n");
-  return start != std::string::npos && body.compare(start, 1, "<") == 0;
+bool LooksLikeEnvelope(const std::string& content_type, std::string_view head) {
+  std::string type = Lower(content_type);
+  if (type.find("json") != std::string::npos || type.find("html") != std::string::npos) return true;
+  if (type.find("event-stream") != std::string::npos) return false;
+  for (const char* media : {"video/", "audio/", "image/"}) {
+    if (type.rfind(media, 0) == 0) return false;
+  }
+  // No type, or a vague one (text/plain, application/octet-stream): look at the first byte. An
+  // event stream starts with a field name or ':', a video with its box header, never '{' or '<'.
+  std::size_t first = head.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && (head[first] == '{' || head[first] == '<');
 }
 
 struct Http::Attempt {
@@ -183,7 +190,11 @@ size_t OnBody(char* data, size_t size, size_t nmemb, void* arg) {
   if (!attempt->decided) {
     long status = 0;
     curl_easy_getinfo(attempt->curl, CURLINFO_RESPONSE_CODE, &status);
-    attempt->streaming = attempt->request->on_body && status >= 200 && status < 300;
+    const HttpRequest& request = *attempt->request;
+    attempt->streaming =
+        request.on_body && status >= 200 && status < 300 &&
+        !LooksLikeEnvelope(attempt->response->Header("content-type"), std::string_view(data, n));
+    attempt->response->streamed = attempt->streaming;
     attempt->decided = true;
   }
   attempt->response->body_bytes += static_cast<int64_t>(n);
@@ -365,22 +376,43 @@ HttpResponse Http::Send(const HttpRequest& request) {
   attempt.verbose = options_.verbose;
   bool retried_429 = false;
   std::mt19937 rng(std::random_device{}());
+  // timeout_ms bounds the whole exchange, the waits between tries included: a caller's clock
+  // (nemo-send --timeout) must not be outlived by a retry policy it cannot see.
+  using Clock = std::chrono::steady_clock;
+  auto deadline = Clock::time_point::max();
+  if (request.timeout_ms > 0)
+    deadline = Clock::now() + std::chrono::milliseconds(request.timeout_ms);
+  auto left_ms = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  };
+  HttpRequest timed;  // the request with what is left of the time, for the tries after the first
+  const HttpRequest* current = &request;
   for (int tries = 1;; ++tries) {
     ThrowIfInterrupted();
+    // Waits before the next try; false when the deadline would pass first (no more tries).
+    auto wait = [&](std::chrono::milliseconds pause) {
+      if (request.timeout_ms > 0 && left_ms() <= pause.count() + 1) return false;
+      InterruptibleSleep(pause);
+      ThrowIfInterrupted();
+      if (request.timeout_ms > 0) {
+        timed = request;
+        timed.timeout_ms = std::max<long>(1, static_cast<long>(left_ms()));
+        current = &timed;
+      }
+      return true;
+    };
     auto backoff = [&] {
       auto base = options_.backoff_base * (1 << (tries - 1));
       std::uniform_int_distribution<long> jitter(0, base.count() / 2 + 1);
-      InterruptibleSleep(base + std::chrono::milliseconds(jitter(rng)));
-      ThrowIfInterrupted();
+      return wait(base + std::chrono::milliseconds(jitter(rng)));
     };
     HttpResponse response;
     try {
-      response = Once(request, attempt);
+      response = Once(*current, attempt);
     } catch (const Error& e) {
       bool network = e.exit_code() == kExitNetwork || e.exit_code() == kExitTimeout;
       if (network && request.idempotent && !request.never_retry && tries < 3 &&
-          attempt.delivered == 0) {
-        backoff();
+          attempt.delivered == 0 && backoff()) {
         continue;
       }
       throw;
@@ -388,24 +420,25 @@ HttpResponse Http::Send(const HttpRequest& request) {
     if (response.aborted) return response;
     if (response.status == 429 && !request.never_retry && !retried_429) {
       retried_429 = true;
-      auto wait = options_.default_retry_after;
+      auto after_wait = options_.default_retry_after;
       std::string after = response.Header("retry-after");
       if (!after.empty() && std::all_of(after.begin(), after.end(), ::isdigit)) {
-        wait = std::chrono::seconds(std::min(std::stol(after.substr(0, 6)), 300L));
+        after_wait = std::chrono::seconds(std::min(std::stol(after.substr(0, 6)), 300L));
       }
       if (options_.verbose) {
         std::fprintf(stderr, "nemo: rate limited; retrying once in %lld s\n",
-                     static_cast<long long>(wait.count()));
+                     static_cast<long long>(after_wait.count()));
       }
-      InterruptibleSleep(std::chrono::duration_cast<std::chrono::milliseconds>(wait));
-      ThrowIfInterrupted();
-      --tries;
-      continue;
+      if (wait(std::chrono::duration_cast<std::chrono::milliseconds>(after_wait))) {
+        --tries;
+        continue;
+      }
+      return response;
     }
-    bool server_error = response.status >= 500 || (response.status >= 400 && response.IsHtml());
+    // A 4xx is an answer (a CDN's 404 page too), not a hiccup: only 5xx are worth another try.
+    bool server_error = response.status >= 500;
     if (server_error && request.idempotent && !request.never_retry && tries < 3 &&
-        attempt.delivered == 0) {
-      backoff();
+        attempt.delivered == 0 && backoff()) {
       continue;
     }
     return response;

@@ -30,6 +30,11 @@ struct UploadPart {
   std::function<void()> on_rewind;  // reading starts again from byte 0 (a retried request)
 };
 
+// What a request's 2xx body should be. An event stream or a file is handed to on_body as it
+// arrives; a JSON or HTML body in its place is an envelope (an error the service put on HTTP
+// 200, or a proxy's page) and is collected for the API layer to decode instead.
+enum class BodyKind { kJson, kEventStream, kFile };
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
@@ -43,6 +48,7 @@ struct HttpRequest {
   std::vector<UploadPart> parts;  // multipart/form-data upload when non-empty
   // Streaming body sink: bytes as they arrive. Without it the body is collected in the response.
   std::function<void(std::string_view)> on_body;
+  BodyKind expect = BodyKind::kJson;  // with on_body: kEventStream or kFile (for messages)
   // Polled about once a second and on every chunk; returning false aborts the transfer.
   std::function<bool()> keep_going;
   // Called with (bytes sent, bytes to send, bytes received, bytes to receive).
@@ -59,9 +65,9 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;  // lower-case names, last value wins
   std::string body;                            // empty when on_body was set
   int64_t body_bytes = 0;
-  bool aborted = false;  // keep_going returned false: the caller decides what that means
+  bool streamed = false;  // the body went to on_body (a 2xx event stream or file, not an envelope)
+  bool aborted = false;   // keep_going returned false: the caller decides what that means
   std::string Header(const std::string& lower_name) const;
-  bool IsHtml() const;
 };
 
 struct HttpOptions {
@@ -95,6 +101,10 @@ class Http {
   HttpOptions options_;
   void* handle_;  // CURL*, reused so connections are kept alive between requests
 };
+
+// Whether a 2xx body that starts with `head` under `content_type` is an envelope (JSON or HTML)
+// rather than an event stream or a file.
+bool LooksLikeEnvelope(const std::string& content_type, std::string_view head);
 
 // "libcurl/7.88.1"
 std::string CurlVersion();

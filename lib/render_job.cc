@@ -174,26 +174,17 @@ ms PollPlanner::Next(ms elapsed, const RenderJob& job, ms retry_after) {
 }
 
 json RenderClient::Exchange(HttpRequest request, ms* retry_after) {
-  std::string body;
-  request.on_body = [&body](std::string_view chunk) {
-    if (body.size() < (4u << 20)) body.append(chunk);
-  };
-  HttpResponse response = api_.Stream(std::move(request));
+  // The top-level job shape is a plain object whose "error" member is the job's, not the reply's.
+  Api::Reply reply = api_.Exchange(std::move(request), Plain::kJob);
   if (retry_after) {
     *retry_after = ms(0);
-    std::string after = response.Header("retry-after");
+    std::string after = reply.http.Header("retry-after");
     if (!after.empty() && after.size() < 7 &&
         std::all_of(after.begin(), after.end(), [](unsigned char c) { return std::isdigit(c); })) {
       *retry_after = ms(std::stoll(after) * 1000);
     }
   }
-  json doc = json::parse(body, nullptr, false);
-  // The top-level shape is a plain job: its "error" member is the job's, not the reply's.
-  if (doc.is_object() && doc.contains("status") && !doc.contains("success") &&
-      !doc.contains("code")) {
-    return doc;
-  }
-  return DecodeEnvelope({response.status, response.Header("content-type"), body});
+  return reply.payload;
 }
 
 RenderJob RenderClient::Submit(const std::string& session_id, const json& draft,
@@ -212,7 +203,11 @@ RenderJob RenderClient::Submit(const std::string& session_id, const json& draft,
       if (job.status.empty()) job.status = "pending";
       return job;
     } catch (const Error& e) {
-      if (attempt == 0 && Transient(e) && e.exit_code() != kExitRateLimited) continue;
+      // Only a lost or unusable answer is sent again: an error with an API code is the
+      // service refusing this submit, and another would be refused (or taken) all the same.
+      if (attempt == 0 && Transient(e) && e.exit_code() != kExitRateLimited && e.api_code() == 0) {
+        continue;
+      }
       throw;
     }
   }

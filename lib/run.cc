@@ -95,6 +95,7 @@ void RunFollower::Emit(json event, const SseEvent* raw, long long now_ms) {
   if (type == event.end() || !type->is_string() ||
       type->get_ref<const std::string&>() != "heartbeat") {
     timer_.Activity(now_ms);
+    ++events_seen_;
   }
   if (!options_.on_event) return;
   if (options_.raw_events && raw != nullptr) {
@@ -125,38 +126,58 @@ bool RunFollower::KeepGoing() {
 
 RunResult SendAndFollow(Api& api, const std::string& session_id, const std::string& message,
                         const RunOptions& options) {
-  RunFollower follower(options);
-  HttpRequest request;
-  request.method = "POST";
-  request.url = api.Url(paths::kRunSse);
-  request.headers = {"Accept: text/event-stream", "Content-Type: application/json"};
-  request.body = RunSseBody(session_id, message).dump();
-  request.never_retry = true;     // a second send would start (and charge) a second run
-  request.low_speed_seconds = 0;  // long silences are normal; the idle clock decides
-  request.on_body = [&](std::string_view bytes) { follower.Feed(bytes); };
-  request.keep_going = [&] { return follower.KeepGoing(); };
+  for (int attempt = 0;; ++attempt) {
+    RunFollower follower(options);
+    HttpRequest request;
+    request.method = "POST";
+    request.url = api.Url(paths::kRunSse);
+    request.headers = {"Accept: text/event-stream", "Content-Type: application/json"};
+    request.body = RunSseBody(session_id, message).dump();
+    request.never_retry = true;     // a second send would start (and charge) a second run
+    request.low_speed_seconds = 0;  // long silences are normal; the idle clock decides
+    request.on_body = [&](std::string_view bytes) { follower.Feed(bytes); };
+    request.expect = BodyKind::kEventStream;
+    request.keep_going = [&] { return follower.KeepGoing(); };
 
-  RunResult result;
-  try {
-    HttpResponse response = api.Stream(request);
-    if (response.aborted) {
-      if (follower.timeout()) throw *follower.timeout();
-      throw Error(kExitInternal, "the stream was aborted without a reason");
+    RunResult result;
+    try {
+      Api::Reply reply = api.Exchange(request);
+      const HttpResponse& response = reply.http;
+      if (!reply.payload.is_null()) {
+        result.dropped = true;  // the run's fate is in the session state, not in this reply
+        result.drop_reason = "the server answered JSON instead of an event stream";
+      }
+      if (response.aborted) {
+        if (follower.timeout()) throw *follower.timeout();
+        throw Error(kExitInternal, "the stream was aborted without a reason");
+      }
+    } catch (const Error& e) {
+      if (e.exit_code() == kExitNetwork) {
+        result.dropped = true;
+        result.drop_reason = e.what();
+      } else if (e.exit_code() == kExitInterrupted || e.exit_code() == kExitTerminated) {
+        throw Error(e.exit_code(), e.what(), kStillRunningHint);
+      } else {
+        throw;
+      }
     }
-  } catch (const Error& e) {
-    if (e.exit_code() == kExitNetwork) {
+    follower.Finish();
+    // A refused token reported as the stream's only event: the run never started (the service
+    // did not know whose it was), so, like a 1001 on the request itself, it is refreshed once.
+    const auto& failure = follower.events().failure();
+    if (failure && follower.events_seen() == 1 && attempt == 0 && api.RefreshAfter(*failure)) {
+      continue;
+    }
+    // An ADK run always yields an event: a response that ended without one (a proxy closing a
+    // close-delimited stream early) says nothing about the run, which may still be working.
+    if (!result.dropped && follower.events_seen() == 0) {
       result.dropped = true;
-      result.drop_reason = e.what();
-    } else if (e.exit_code() == kExitInterrupted || e.exit_code() == kExitTerminated) {
-      throw Error(e.exit_code(), e.what(), kStillRunningHint);
-    } else {
-      throw;
+      result.drop_reason = "the stream ended before its first event";
     }
+    result.events = follower.events();
+    result.elapsed_ms = follower.elapsed_ms();
+    return result;
   }
-  follower.Finish();
-  result.events = follower.events();
-  result.elapsed_ms = follower.elapsed_ms();
-  return result;
 }
 
 json DraftOfState(const json& state_payload) { return NormalizeDraft(state_payload); }
@@ -201,12 +222,33 @@ void InterruptibleSleepMs(long long ms) {
   }
 }
 
+json ReadDraft(Api& api, const std::string& session_id, long long timeout_ms) {
+  // A clock that has run out still allows one quick read rather than none (curl: 0 = no limit).
+  return DraftOfState(
+      api.Get(paths::State(session_id), static_cast<long>(std::max(timeout_ms, 1LL))));
+}
+
+std::optional<json> ReadDraftAfterRun(Api& api, const std::string& session_id, long long timeout_ms,
+                                      std::string* why) {
+  if (timeout_ms <= 0) {
+    *why = "--timeout ran out before the state could be read";
+    return std::nullopt;
+  }
+  try {
+    return ReadDraft(api, session_id, timeout_ms);
+  } catch (const Error& e) {
+    if (e.exit_code() == kExitInterrupted || e.exit_code() == kExitTerminated) throw;
+    *why = e.what();
+    return std::nullopt;
+  }
+}
+
 nlohmann::json RecoverAfterDrop(Api& api, const std::string& session_id,
                                 const nlohmann::json& before, const RunOptions& options,
                                 const std::string& timeout_text) {
   auto read = [&]() -> std::optional<nlohmann::json> {
     try {
-      return DraftOfState(api.Get(paths::State(session_id)));
+      return ReadDraft(api, session_id, std::min(options.recover_timeout_ms, 60000LL));
     } catch (const Error& e) {
       int code = e.exit_code();
       if (code == kExitNetwork || code == kExitBadResponse || code == kExitTimeout) {

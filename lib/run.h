@@ -88,6 +88,8 @@ class RunFollower {
   const EventNormalizer& events() const { return events_; }
   long long elapsed_ms() const { return clock_() - start_ms_; }
   long long bytes() const { return bytes_; }
+  // Events from the server other than keep-alives.
+  long long events_seen() const { return events_seen_; }
 
  private:
   // `now_ms`: the clock when the server's event arrived (one clock read per event).
@@ -101,6 +103,7 @@ class RunFollower {
   SseParser parser_;
   std::optional<Error> timeout_;
   long long bytes_ = 0;
+  long long events_seen_ = 0;
 };
 
 struct RunResult {
@@ -110,13 +113,24 @@ struct RunResult {
   long long elapsed_ms = 0;
 };
 
-// POST /run_sse once (never retried, not even on 429) and follows the stream to the end of the
-// response. Timeouts throw Error(kExitTimeout); a broken connection returns with `dropped`.
+// POST /run_sse once (never retried, not even on 429: only a refused token, which starts no run,
+// is refreshed and sent once more) and follows the stream to the end of the response. Timeouts
+// throw Error(kExitTimeout); a broken connection, or a response that ended before any event,
+// returns with `dropped`: the run may be going on, and only the session state can tell.
 RunResult SendAndFollow(Api& api, const std::string& session_id, const std::string& message,
                         const RunOptions& options);
 
 // The draft in a state read: data.state.draft (or what NormalizeDraft makes of the payload).
 nlohmann::json DraftOfState(const nlohmann::json& state_payload);
+
+// One state read of the session's draft, bounded by `timeout_ms` (the caller's clock).
+nlohmann::json ReadDraft(Api& api, const std::string& session_id, long long timeout_ms);
+
+// The draft after a run that completed, or nothing (and `why`) when it could not be read in
+// `timeout_ms`: the run was delivered and charged, so its reply is still the user's, and an
+// error here would invite sending the message again.
+std::optional<nlohmann::json> ReadDraftAfterRun(Api& api, const std::string& session_id,
+                                                long long timeout_ms, std::string* why);
 
 // Reads the draft until it settles (SettleWatch) or recover_timeout_ms passes. `read` returns
 // nullopt when a read failed in a way worth retrying (the network). Returns the changed draft

@@ -19,7 +19,7 @@ json CanvasOf(const json& draft) {
 
 void AddApiRoutes(httplib::Server& svr, Sandbox& sb) {
   svr.Post("/api/auth/anonymous-token", [&sb](const Request& req, Response& res) {
-    if (InjectFault(sb, res)) return;
+    if (InjectFault(sb, req, res)) return;
     std::string client_id = req.get_header_value("X-Client-Id");
     if (client_id.empty()) {
       // The real service answers this one without the data field.

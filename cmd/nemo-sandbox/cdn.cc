@@ -1,6 +1,7 @@
 // The second listener, standing in for the CDN host (static1.nemovideo.ai): rendered files and
 // uploads, no auth. It counts Authorization headers, because a client that sends its bearer
 // token here leaks it to another host.
+#include "envelope.h"
 #include "files.h"
 #include "log.h"
 #include "media.h"
@@ -16,7 +17,10 @@ void AddCdnRoutes(httplib::Server& cdn, Sandbox& sb) {
   cdn.set_pre_routing_handler([&sb](const Request& req, Response& res) {
     MarkRequestStart();
     sb.store.Count("cdn_requests");
+    sb.store.CountKeyed("hits", "CDN " + req.method + " " + req.path);
     if (req.has_header("Authorization")) sb.store.Count("cdn_auth_headers");
+    if (InjectError(sb, req, res, Envelope::kApi, "CDN "))
+      return httplib::Server::HandlerResponse::Handled;
     if (!sb.faults.Flag("cdn_404")) return httplib::Server::HandlerResponse::Unhandled;
     res.status = 404;
     res.set_content("<html><body><h1>404 Not Found</h1></body></html>\n", "text/html");

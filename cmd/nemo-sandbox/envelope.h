@@ -11,7 +11,15 @@ namespace sandbox {
 
 // {"code":0,"message":"success","data":…}
 void ApiOk(httplib::Response& res, const nlohmann::json& data);
-// {"code":N,"message":…,"data":null} on `http`, or on 200 with fault errors_on_200.
+enum class Envelope { kApi, kRender };
+
+// Every error the sandbox answers is written here, in the dialect the fault error_dialect
+// chooses (a switch for all endpoints at once, so a client is tested on each endpoint in each
+// dialect): the endpoint's own envelope by default — {"code":N,"message":…,"data":null} for the
+// API, {"success":false,"error":{"code","message"}} for renders — or one of the others; on HTTP
+// 200 instead of `http` with errors_on_200 (an HTML page keeps its status: proxies send them).
+void ErrorReply(Sandbox& sb, httplib::Response& res, Envelope env, int http,
+                const nlohmann::json& code, const std::string& msg);
 void ApiError(Sandbox& sb, httplib::Response& res, int http, int code, const std::string& msg);
 // Render endpoints: {"success":true,…} / {"success":false,"error":{"code","message"}}.
 void RenderOk(httplib::Response& res, const nlohmann::json& body);
@@ -19,11 +27,14 @@ void RenderError(Sandbox& sb, httplib::Response& res, int http, const std::strin
                  const std::string& msg);
 void SendJson(httplib::Response& res, int http, const nlohmann::json& body);
 
-enum class Envelope { kApi, kRender };
-
-// Counts the request and applies the request faults (503, 502 HTML, 429). True when a fault
-// answered the request and the handler must stop.
-bool InjectFault(Sandbox& sb, httplib::Response& res);
+// Counts the request and applies the request faults (503, 502 HTML, 429, and the injected
+// error of inject/inject_code). True when a fault answered the request and the handler must
+// stop.
+bool InjectFault(Sandbox& sb, const httplib::Request& req, httplib::Response& res,
+                 Envelope env = Envelope::kApi);
+// The injected error alone (inject, inject_code, inject_times): the CDN listener uses it too.
+bool InjectError(Sandbox& sb, const httplib::Request& req, httplib::Response& res,
+                 Envelope env = Envelope::kApi, const std::string& listener = "");
 // Checks the bearer token; on failure writes 401 code 1001 and returns false.
 bool Authorize(Sandbox& sb, const httplib::Request& req, httplib::Response& res,
                std::string* user_id, Envelope env = Envelope::kApi);

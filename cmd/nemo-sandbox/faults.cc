@@ -1,5 +1,6 @@
 #include "faults.h"
 
+#include <regex>
 #include <vector>
 
 namespace sandbox {
@@ -57,6 +58,45 @@ const std::vector<FaultDef>& Defs() {
        "data or toplevel: the shape of export jobs",
        {"data", "toplevel"}},
       {"errors_on_200", Kind::kBool, false, "API errors ride on HTTP 200", {}},
+      {"error_dialect",
+       Kind::kString,
+       "",
+       "how every error is written: api ({code,message,data}), success ({success:false,error:"
+       "{code,message}}), success_string ({success:false,code,message,error:\"text\"}), html "
+       "(a proxy's page), event (/run_sse: an error event in the stream); empty: each "
+       "endpoint's own",
+       {"", "api", "success", "success_string", "html", "event"}},
+      {"inject",
+       Kind::kString,
+       "",
+       "ECMAScript regex on \"METHOD /path\" (API and CDN): matching requests get inject_code",
+       {}},
+      {"inject_code",
+       Kind::kInt,
+       0,
+       "the error inject answers with: an API code (1001 1002 2001 4001 4002 4003) or an HTTP "
+       "status (400-599)",
+       {}},
+      {"inject_times",
+       Kind::kInt,
+       0,
+       "how many matching requests inject answers (counts down)",
+       {}},
+      {"inject_skip",
+       Kind::kInt,
+       0,
+       "how many matching requests pass before inject answers (counts down)",
+       {}},
+      {"close_delimited",
+       Kind::kBool,
+       false,
+       "/run_sse streams end by closing the connection, without chunked encoding",
+       {}},
+      {"end_before_events",
+       Kind::kBool,
+       false,
+       "/run_sse responses end before their first event; the run goes on",
+       {}},
       {"work_time_ms", Kind::kInt, 0, "override --work-time (milliseconds; 0: no override)", {}},
       {"render_time_ms",
        Kind::kInt,
@@ -139,6 +179,13 @@ std::string Faults::Merge(const json& patch, bool* expire) {
     if (!def) return "unknown fault: " + it.key();
     json v;
     if (!Coerce(*def, it.value(), &v)) return "bad value for fault " + it.key();
+    if (it.key() == "inject") {
+      try {
+        std::regex check(v.get<std::string>());
+      } catch (const std::regex_error&) {
+        return "bad value for fault inject: not a regular expression";
+      }
+    }
     coerced[it.key()] = v;
   }
   std::lock_guard lock(mu_);

@@ -84,7 +84,11 @@ void AddSseRoutes(httplib::Server& svr, Sandbox& sb) {
     // ADK's Python server takes both spellings; the documents use snake_case.
     std::string sid = body.value("session_id", body.value("sessionId", ""));
     if (!sb.store.GetSession(sid, user)) {
-      return SendJson(res, 404, {{"error", "Session not found: " + sid}});
+      // ADK's own answer, unless an error dialect is chosen for every endpoint.
+      if (sb.faults.Str("error_dialect").empty()) {
+        return SendJson(res, 404, {{"error", "Session not found: " + sid}});
+      }
+      return ErrorReply(sb, res, Envelope::kApi, 404, 1002, "Session not found: " + sid);
     }
     json msg = body.value("new_message", body.value("newMessage", json::object()));
     json parts = msg.is_object() ? msg.value("parts", json::array()) : json::array();
@@ -128,9 +132,23 @@ void AddSseRoutes(httplib::Server& svr, Sandbox& sb) {
       } else {
         StartRun(sb, stream->run, r);
       }
-      res.set_chunked_content_provider("text/event-stream", [&sb, stream](size_t, DataSink& sink) {
+      // end_before_events: the response ends at once, as a proxy that gave up would end it,
+      // while the run goes on and changes the draft.
+      bool end_at_once = sb.faults.Flag("end_before_events");
+      auto provider = [&sb, stream, end_at_once](size_t, DataSink& sink) {
+        if (end_at_once) {
+          sink.done();
+          return true;
+        }
         return Pump(sb, *stream, sink);
-      });
+      };
+      if (sb.faults.Flag("close_delimited")) {
+        // No chunked encoding: the end of the response is the connection closing, so a client
+        // cannot tell a finished stream from a cut one by the framing.
+        res.set_content_provider("text/event-stream", provider);
+      } else {
+        res.set_chunked_content_provider("text/event-stream", provider);
+      }
     }
   });
 }

@@ -53,6 +53,17 @@ class FakeApi {
             res.set_content(R"({"code":1001,"message":"token expired"})", "application/json");
           }
         });
+    // An event stream that refuses a bad token the way some gateways do: HTTP 200 and a JSON
+    // envelope with code 1001 where the stream should be.
+    server_.server().Get("/events", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++gets_;
+      if (!valid_.empty() && req.get_header_value("Authorization") == "Bearer " + valid_) {
+        res.set_content("data: {\"n\":42}\n\n", "text/event-stream");
+      } else {
+        res.set_content(R"({"code":1001,"message":"token expired"})", "application/json");
+      }
+    });
     // A token without the scope an endpoint needs: HTTP 403 without an API code.
     server_.server().Get("/api/scoped", [this](const httplib::Request&, httplib::Response& res) {
       std::lock_guard<std::mutex> lock(mu_);
@@ -175,20 +186,63 @@ TEST_F(ApiTest, Second1001AfterRefreshIsExit3) {
   EXPECT_EQ(fake_.gets(), 2);
 }
 
-// The same one refresh applies to streamed requests.
-TEST_F(ApiTest, StreamRefreshesOnceAfter1001) {
+// The same one refresh applies to streamed requests, also when the refusal is a JSON envelope
+// on HTTP 200: it is decoded, never handed to the stream's consumer.
+TEST_F(ApiTest, StreamRefreshesOnceAfter1001OnHttp200) {
   StoreStale();
   nemo::Api api(MakeConfig());
   nemo::HttpRequest request;
-  request.url = api.Url(nemo::paths::kCredits);
+  request.url = api.Url("/events");
   request.idempotent = true;
+  request.expect = nemo::BodyKind::kEventStream;
   std::string body;
   request.on_body = [&](std::string_view chunk) { body.append(chunk); };
   nemo::HttpResponse response = api.Stream(request);
   EXPECT_EQ(response.status, 200);
-  EXPECT_NE(body.find("42"), std::string::npos);
+  EXPECT_EQ(body, "data: {\"n\":42}\n\n");
   EXPECT_EQ(fake_.minted(), 1);
   EXPECT_EQ(fake_.gets(), 2);
+}
+
+// A stream refused for good (a second 1001 on HTTP 200) is exit 3, and the consumer saw nothing.
+TEST_F(ApiTest, StreamRefusedOnHttp200IsAnErrorNotABody) {
+  StoreStale();
+  fake_.Accept("", /*accept_minted=*/false);
+  nemo::Api api(MakeConfig());
+  nemo::HttpRequest request;
+  request.url = api.Url("/events");
+  request.expect = nemo::BodyKind::kFile;
+  std::string body;
+  request.on_body = [&](std::string_view chunk) { body.append(chunk); };
+  try {
+    api.Stream(request);
+    FAIL() << "no error";
+  } catch (const nemo::Error& e) {
+    EXPECT_EQ(e.exit_code(), nemo::kExitAuth);
+    EXPECT_EQ(e.api_code(), 1001);
+  }
+  EXPECT_TRUE(body.empty());
+  EXPECT_EQ(fake_.minted(), 1);
+}
+
+// A success envelope where a file was expected is unusable (exit 13), never the file's bytes.
+TEST_F(ApiTest, JsonWhereAFileWasExpectedIsExit13) {
+  StoreStale();
+  fake_.Accept("nmv_usr_stale");
+  nemo::Api api(MakeConfig());
+  nemo::HttpRequest request;
+  request.url = api.Url(nemo::paths::kCredits);
+  request.expect = nemo::BodyKind::kFile;
+  std::string body;
+  request.on_body = [&](std::string_view chunk) { body.append(chunk); };
+  try {
+    api.Stream(request);
+    FAIL() << "no error";
+  } catch (const nemo::Error& e) {
+    EXPECT_EQ(e.exit_code(), nemo::kExitBadResponse);
+    EXPECT_NE(std::string(e.what()).find("a file was expected"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(body.empty());
 }
 
 // NEMO_TOKEN is never replaced: 1001 is exit 3 with a hint naming NEMO_TOKEN, files untouched.

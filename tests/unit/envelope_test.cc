@@ -95,3 +95,88 @@ TEST(Envelope, BrokenJsonAndEmptyBodiesAreExit13) {
 TEST(Envelope, AdkErrorObjectOn200IsAnError) {
   EXPECT_NE(ExitOf({200, "", R"({"error":"No parts in the newMessage."})"}), 0);
 }
+
+namespace {
+// The error an envelope decodes to, for the cases that check more than the exit code.
+Error ErrorOf(const ApiReply& reply) {
+  try {
+    DecodeEnvelope(reply);
+  } catch (const Error& e) {
+    return e;
+  }
+  return Error(0, "no error");
+}
+}  // namespace
+
+// One case per shape the service (or a gateway) may use for "no credits": the code survives
+// each, on HTTP 200 and on an error status alike.
+TEST(Envelope, EveryShapeKeepsItsCode) {
+  const char* bodies[] = {
+      R"({"code":2001,"message":"insufficient credits","data":null})",
+      R"({"code":"2001","message":"insufficient credits"})",
+      R"({"success":false,"error":{"code":2001,"message":"insufficient credits"}})",
+      R"({"success":false,"error":{"code":"2001","message":"insufficient credits"}})",
+      R"({"success":false,"code":2001,"message":"insufficient credits","error":"insufficient credits"})",
+      R"({"success":false,"code":"2001","error":"insufficient credits"})",
+      R"({"errorCode":"2001","errorMessage":"insufficient credits"})",
+  };
+  for (long status : {200L, 402L, 400L}) {
+    for (const char* body : bodies) {
+      Error e = ErrorOf({status, "application/json", body});
+      EXPECT_EQ(e.exit_code(), nemo::kExitNoCredits) << status << " " << body;
+      EXPECT_EQ(e.api_code(), 2001) << status << " " << body;
+      EXPECT_NE(std::string(e.what()).find("insufficient credits"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(Envelope, SuccessFalseWithAStringErrorKeepsTheTopLevelCode) {
+  Error e =
+      ErrorOf({200, "",
+               R"({"success":false,"code":1002,"message":"session gone","error":"session gone"})"});
+  EXPECT_EQ(e.exit_code(), nemo::kExitSessionNotFound);
+  EXPECT_EQ(e.api_code(), 1002);
+}
+
+TEST(Envelope, ErrorsCarryTheirHttpStatus) {
+  EXPECT_EQ(ErrorOf({404, "text/html", "<html><title>404 Not Found</title></html>"}).http_status(),
+            404);
+  EXPECT_EQ(ErrorOf({503, "", R"({"code":503,"message":"down"})"}).http_status(), 503);
+  EXPECT_EQ(ErrorOf({200, "", R"({"code":1001})"}).http_status(), 200);
+}
+
+// A code means one thing wherever it rides: an unknown 4xxx is a refused input on HTTP 200 as on
+// HTTP 400, and a code that is an HTTP status means that status.
+TEST(Envelope, CodesMeanTheSameOnEveryStatus) {
+  for (long status : {200L, 400L}) {
+    EXPECT_EQ(ExitOf({status, "", R"({"code":4003,"message":"cannot fetch the URL"})"}),
+              nemo::kExitUsage);
+    EXPECT_EQ(ExitOf({status, "", R"({"success":false,"error":{"code":4003}})"}), nemo::kExitUsage);
+  }
+  EXPECT_EQ(ExitOf({200, "", R"({"code":429,"message":"slow down"})"}), nemo::kExitRateLimited);
+  EXPECT_EQ(ExitOf({200, "", R"({"code":402,"message":"plan"})"}), nemo::kExitPlanBlocked);
+  EXPECT_EQ(ExitOf({200, "", R"({"code":503,"message":"down"})"}), nemo::kExitBadResponse);
+}
+
+// A proxy's page has only its status to go by.
+TEST(Envelope, HtmlPagesByStatus) {
+  auto page = [](long status) {
+    return ApiReply{status, "text/html", "<html><head><title>x</title></head></html>"};
+  };
+  EXPECT_EQ(ExitOf(page(401)), nemo::kExitAuth);
+  EXPECT_EQ(ExitOf(page(402)), nemo::kExitPlanBlocked);
+  EXPECT_EQ(ExitOf(page(413)), nemo::kExitFileTooLarge);
+  EXPECT_EQ(ExitOf(page(429)), nemo::kExitRateLimited);
+  EXPECT_EQ(ExitOf(page(400)), nemo::kExitBadResponse);
+  EXPECT_EQ(ExitOf(page(404)), nemo::kExitBadResponse);
+  EXPECT_EQ(ExitOf(page(502)), nemo::kExitBadResponse);
+}
+
+// The top-level job shape: its "error" member is the failed job's reason, not a failed reply.
+TEST(Envelope, PlainJobWithErrorIsAPayloadForJobs) {
+  ApiReply job{200, "", R"({"id":"r1","status":"failed","error":"ffmpeg crashed"})"};
+  EXPECT_EQ(DecodeEnvelope(job, nemo::Plain::kJob)["error"], "ffmpeg crashed");
+  EXPECT_NE(ExitOf(job), 0);
+  // …but not when the status says the reply itself failed.
+  EXPECT_EQ(ExitOf({404, "", R"({"status":404,"error":"Not Found"})"}), nemo::kExitBadResponse);
+}

@@ -223,6 +223,84 @@ TEST(Http, IdempotentGetIsRetriedOnHtml502) {
   EXPECT_EQ(tries, 3);
 }
 
+// A 4xx page is an answer, not a hiccup: a CDN's 404 is returned at once, not tried again.
+TEST(Http, HtmlClientErrorIsNotRetried) {
+  TestServer api;
+  std::atomic<int> tries{0};
+  api.server().Get("/gone", [&](const httplib::Request&, httplib::Response& res) {
+    ++tries;
+    res.status = 404;
+    res.set_content("<html><title>404 Not Found</title></html>", "text/html");
+  });
+  api.Start();
+  Http http(OptionsFor(api));
+  EXPECT_EQ(http.Send(GetRequest(api.Url("/gone"))).status, 404);
+  EXPECT_EQ(tries, 1);
+}
+
+// timeout_ms bounds the whole exchange: no retry starts when its wait would outlast it.
+TEST(Http, TimeoutBoundsTheRetriesToo) {
+  TestServer api;
+  std::atomic<int> tries{0};
+  api.server().Get("/down", [&](const httplib::Request&, httplib::Response& res) {
+    ++tries;
+    res.status = 503;
+  });
+  api.Start();
+  nemo::HttpOptions options = OptionsFor(api);
+  options.backoff_base = std::chrono::hours(1);
+  Http http(options);
+  HttpRequest request = GetRequest(api.Url("/down"));
+  request.timeout_ms = 5000;
+  EXPECT_EQ(http.Send(request).status, 503);
+  EXPECT_EQ(tries, 1);
+}
+
+// A JSON or HTML body where a stream was expected is kept for the API layer, never streamed.
+TEST(Http, EnvelopeOn200IsCollectedNotStreamed) {
+  TestServer api;
+  api.server().Get("/json", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"code":2001,"message":"insufficient credits"})", "application/json");
+  });
+  api.server().Get("/untyped", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"(  {"code":1001})", "application/octet-stream");
+  });
+  api.server().Get("/video", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string("\0\0\0\x18"
+                                "ftypmp42",
+                                12),
+                    "application/octet-stream");
+  });
+  api.Start();
+  Http http(OptionsFor(api));
+  for (const char* path : {"/json", "/untyped"}) {
+    HttpRequest request = GetRequest(api.Url(path));
+    std::string streamed;
+    request.on_body = [&](std::string_view chunk) { streamed.append(chunk); };
+    HttpResponse response = http.Send(request);
+    EXPECT_FALSE(response.streamed) << path;
+    EXPECT_TRUE(streamed.empty()) << path;
+    EXPECT_NE(response.body.find("code"), std::string::npos) << path;
+  }
+  HttpRequest request = GetRequest(api.Url("/video"));
+  std::string streamed;
+  request.on_body = [&](std::string_view chunk) { streamed.append(chunk); };
+  HttpResponse response = http.Send(request);
+  EXPECT_TRUE(response.streamed);
+  EXPECT_EQ(streamed.size(), 12u);
+}
+
+TEST(Http, LooksLikeEnvelope) {
+  EXPECT_TRUE(nemo::LooksLikeEnvelope("application/json; charset=utf-8", "data: x"));
+  EXPECT_TRUE(nemo::LooksLikeEnvelope("text/html", "x"));
+  EXPECT_TRUE(nemo::LooksLikeEnvelope("", "\n {\"code\":1}"));
+  EXPECT_TRUE(nemo::LooksLikeEnvelope("text/plain", "<html>"));
+  EXPECT_FALSE(nemo::LooksLikeEnvelope("text/event-stream", "{"));
+  EXPECT_FALSE(nemo::LooksLikeEnvelope("video/mp4", "{"));
+  EXPECT_FALSE(nemo::LooksLikeEnvelope("", "data: {}\n\n"));
+  EXPECT_FALSE(nemo::LooksLikeEnvelope("", ": keep-alive\n\n"));
+}
+
 // Retries stop after three tries: the last 503 is returned to the caller.
 TEST(Http, RetriesGiveUpAfterThreeTries) {
   TestServer api;
