@@ -9,6 +9,7 @@
 bats_require_minimum_version 1.5.0
 load lib/sandbox
 load lib/pipeline
+load lib/unprivileged
 
 setup_file() { pipeline_sandbox_start; }
 teardown_file() { sandbox_stop; }
@@ -22,7 +23,7 @@ teardown() {
   if [ -n "${TRAP_PID:-}" ]; then kill "$TRAP_PID" 2>/dev/null || true; fi
   if [ -n "${READER_PID:-}" ]; then kill "$READER_PID" 2>/dev/null || true; fi
   if [ -n "${IMMUTABLE:-}" ]; then chattr -i "$IMMUTABLE" 2>/dev/null || true; fi
-  if [ -n "${UNPRIV:-}" ]; then rm -rf "$UNPRIV"; fi
+  unprivileged_cleanup
 }
 
 counter() { sandbox_counters | jq -r ".$1 // 0"; }
@@ -50,28 +51,6 @@ trap_saw() { grep -c -F " $(sha_of "$1")" "$TRAP_LOG" || true; }
 session_context() { nemo-auth | nemo-session >ctx.json; }
 # ...and a generated draft, ready to export.
 draft_context() { nemo-auth | nemo-session | generate 'a 2-second video' >ctx.json; }
-
-# The user the unprivileged cases run as: uid 65534 through setpriv when we are root (with a work
-# directory $UNPRIV it owns), ourselves otherwise.
-unprivileged_setup() {
-  UNPRIV=$(mktemp -d /tmp/nemo-740.XXXXXX)
-  mkdir -p "$UNPRIV/home" "$UNPRIV/config" "$UNPRIV/state"
-  if is_root; then
-    command -v setpriv >/dev/null || skip "running as root without setpriv (util-linux)"
-    chown -R 65534:65534 "$UNPRIV"
-    chmod 0755 "$UNPRIV"
-    as_unprivileged test -x "$NEMO_BIN/nemo-export" ||
-      skip "uid 65534 cannot run $NEMO_BIN/nemo-export (a private build directory)"
-  fi
-}
-as_unprivileged() {
-  local env=(env HOME="$UNPRIV/home" XDG_CONFIG_HOME="$UNPRIV/config" XDG_STATE_HOME="$UNPRIV/state")
-  if is_root; then
-    (cd "$UNPRIV" && setpriv --reuid=65534 --regid=65534 --clear-groups "${env[@]}" "$@")
-  else
-    (cd "$UNPRIV" && "${env[@]}" "$@")
-  fi
-}
 
 # first stderr line, and a hint after it
 assert_refusal() {  # STATUS PROGRAM PATTERN
