@@ -16,7 +16,8 @@
 UNPRIVILEGED_UID=65534
 
 unprivileged_setup() {
-  UNPRIV=$(mktemp -d "${TMPDIR:-/tmp}/nemo-unprivileged.XXXXXX")
+  # /tmp, not $TMPDIR: a private TMPDIR would be out of that user's reach
+  UNPRIV=$(mktemp -d /tmp/nemo-unprivileged.XXXXXX)
   export UNPRIV
   mkdir -p "$UNPRIV/home" "$UNPRIV/config" "$UNPRIV/state"
   if [ "$(id -u)" -eq 0 ]; then
@@ -24,7 +25,7 @@ unprivileged_setup() {
     chown -R "$UNPRIVILEGED_UID:$UNPRIVILEGED_UID" "$UNPRIV"
     chmod 0755 "$UNPRIV"
     as_unprivileged test -x "$NEMO_BIN/nemo-auth" ||
-      skip "uid $UNPRIVILEGED_UID cannot reach $NEMO_BIN (a private build directory)"
+      skip "uid $UNPRIVILEGED_UID cannot reach $UNPRIV or run $NEMO_BIN/nemo-auth (a private directory)"
   fi
 }
 
