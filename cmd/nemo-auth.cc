@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
       // Reports without acquiring anything: status must be safe to run at any time.
       nlohmann::json st = {{"api", config.api_base}};
       std::optional<nemo::Credentials> stored;
-      bool from_env = std::getenv("NEMO_TOKEN") != nullptr;
+      bool from_env = config.environment_token && std::getenv("NEMO_TOKEN") != nullptr;
       if (!from_env) stored = api.StoredCredentials();
       st["source"] = from_env ? "environment" : stored ? "stored" : "none";
       if (stored) {

@@ -70,7 +70,9 @@ int main(int argc, char** argv) {
     bool downloading = !no_download && !detach;
     // A bad output path is refused before anything is asked of the server.
     std::string target;
-    if (downloading) target = nemo::CheckOutputPath(output.empty() ? sid + ".mp4" : output);
+    if (downloading) {
+      target = nemo::CheckOutputPath(output.empty() ? nemo::SafeFileName(sid) + ".mp4" : output);
+    }
     if (!output.empty() && !downloading) {
       throw nemo::Error(nemo::kExitUsage, "-o makes no sense with --no-download or --detach");
     }
@@ -123,7 +125,9 @@ int main(int argc, char** argv) {
       return 0;
     }
 
-    if (output.empty()) target = nemo::CheckOutputPath(sid + "-" + job.id + "." + format);
+    if (output.empty()) {  // ids from the context and the server: a name in this directory
+      target = nemo::CheckOutputPath(nemo::SafeFileName(sid + "-" + job.id) + "." + format);
+    }
     nemo::DownloadOptions download;
     download.url = job.url;
     download.fallback_path = nemo::paths::RenderDownload(job.id);

@@ -62,7 +62,8 @@ std::optional<Credentials> Api::StoredCredentials() const {
 
 const std::string& Api::Token() {
   if (!token_.empty()) return token_;
-  if (const char* env = std::getenv("NEMO_TOKEN")) {
+  // Not to a base only a context named (config.h): NEMO_TOKEN belongs to the configured API.
+  if (const char* env = config_.environment_token ? std::getenv("NEMO_TOKEN") : nullptr) {
     std::string token = env;
     if (token.empty()) {
       throw Error(kExitAuth, "NEMO_TOKEN is set but empty",

@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 
@@ -125,8 +126,14 @@ int Program::Run(int argc, char** argv, const std::function<int()>& body) {
 nlohmann::json Program::ReadContext() const { return nemo::ReadContext(stdin); }
 
 Api Program::MakeApi(const nlohmann::json& context) const {
-  return Api(LoadConfig(flags_.api.empty() ? std::nullopt : std::optional<std::string>(flags_.api),
-                        context, flags_.verbose));
+  Config config =
+      LoadConfig(flags_.api.empty() ? std::nullopt : std::optional<std::string>(flags_.api),
+                 context, flags_.verbose);
+  if (!config.environment_token && std::getenv("NEMO_TOKEN") != nullptr) {
+    Note("NEMO_TOKEN is not sent to " + config.api_base +
+         ", which only the context names; using the token stored for it or minted there");
+  }
+  return Api(std::move(config));
 }
 
 void Program::WriteContext(const nlohmann::json& context) const {

@@ -38,7 +38,8 @@ class Program {
 
   // The stdin context (empty when stdin is a terminal).
   nlohmann::json ReadContext() const;
-  // The API client for this run: --api, else the context's "api", else NEMO_API_URL.
+  // The API client for this run: --api, else the context's "api" where the rule allows it
+  // (ChooseApiBase in config.h), else NEMO_API_URL.
   Api MakeApi(const nlohmann::json& context) const;
   // One JSON object on stdout, pretty on a terminal unless --compact.
   void WriteContext(const nlohmann::json& context) const;

@@ -60,20 +60,45 @@ std::string DetectPlatform() {
   return "terminal";
 }
 
+bool SameApiBase(const std::string& a, const std::string& b) {
+  UrlParts x, y;
+  if (!ParseUrl(a, x) || !ParseUrl(b, y)) return false;
+  auto path = [](std::string p) {
+    while (!p.empty() && p.back() == '/') p.pop_back();
+    return p;
+  };
+  return x.scheme == y.scheme && x.host == y.host && x.port == y.port &&
+         path(x.path) == path(y.path);
+}
+
+bool IsLoopbackBase(const std::string& base) {
+  UrlParts parts;
+  return ParseUrl(base, parts) && IsLoopbackHost(parts.host);
+}
+
+ApiChoice ChooseApiBase(const std::optional<std::string>& flag,
+                        const std::optional<std::string>& context_api,
+                        const std::string& configured) {
+  if (flag && !flag->empty()) return {ValidateApiBase(*flag), true};
+  std::string trusted = ValidateApiBase(configured.empty() ? kDefaultApiBase : configured);
+  if (!context_api) return {trusted, true};
+  std::string named = ValidateApiBase(*context_api);
+  if (SameApiBase(named, trusted)) return {trusted, true};
+  // A sandbox on this machine: the pipeline stays on it, with its own tokens only.
+  if (IsLoopbackBase(named)) return {named, false};
+  throw Error(kExitUsage,
+              "the context's \"api\" " + named + " is not the configured API " + trusted +
+                  ": a context never chooses where the token goes",
+              "if you trust it, pass --api " + named + " or set NEMO_API_URL=" + named +
+                  "; see SECURITY in nemo(7)");
+}
+
 Config LoadConfig(const std::optional<std::string>& api_flag, const nlohmann::json& context,
                   bool verbose) {
   Config config;
-  std::string api;
-  if (api_flag && !api_flag->empty()) {
-    api = *api_flag;
-  } else if (auto from_context = ContextString(context, "api")) {
-    api = *from_context;
-  } else if (!Env("NEMO_API_URL").empty()) {
-    api = Env("NEMO_API_URL");
-  } else {
-    api = kDefaultApiBase;
-  }
-  config.api_base = ValidateApiBase(api);
+  ApiChoice choice = ChooseApiBase(api_flag, ContextString(context, "api"), Env("NEMO_API_URL"));
+  config.api_base = choice.base;
+  config.environment_token = choice.environment_token;
   config.web_base = Env("NEMO_WEB_URL").empty() ? kDefaultWebBase : Env("NEMO_WEB_URL");
   while (!config.web_base.empty() && config.web_base.back() == '/') config.web_base.pop_back();
   config.config_dir = ConfigDir();

@@ -22,10 +22,37 @@ struct Config {
   std::string skill_platform;
   bool verbose = false;
   bool auto_auth = true;  // NEMO_NO_AUTO_AUTH=1 turns automatic anonymous login off
+  // NEMO_TOKEN may be sent to api_base. False when the base is a loopback sandbox that only a
+  // context named: such a base gets the tokens stored for it or minted there, never NEMO_TOKEN.
+  bool environment_token = true;
 };
 
-// The API base: --api flag, else the context's "api" (a pipeline stays on one backend), else
-// NEMO_API_URL, else production. Throws Error(kExitUsage) for a base that is not a usable URL.
+// The API base a run talks to, and whether NEMO_TOKEN may go there.
+struct ApiChoice {
+  std::string base;  // validated, no trailing slash
+  bool environment_token = true;
+};
+
+// The rule behind "a context's api never redirects a token" (SPEC.md; nemo(7), SECURITY). The
+// environment and the command line are the user's word; a context on stdin is not (it may be a
+// saved file or someone else's pipeline):
+//   --api                  wins, with NEMO_TOKEN (the user named it);
+//   the configured base    NEMO_API_URL, else production: used with NEMO_TOKEN;
+//   the context's "api"    used when it is the configured base; a loopback base (a sandbox) is
+//                          used too, but NEMO_TOKEN is not sent to it; any other base is refused
+//                          with Error(kExitUsage) before anything is sent.
+// `configured` is NEMO_API_URL's value, or "" for production. Every base is validated.
+ApiChoice ChooseApiBase(const std::optional<std::string>& flag,
+                        const std::optional<std::string>& context_api,
+                        const std::string& configured);
+
+// Two bases name the same API: scheme, host and port (default ports made explicit) and path.
+bool SameApiBase(const std::string& a, const std::string& b);
+// The base's host is loopback: localhost, 127.0.0.0/8 or ::1.
+bool IsLoopbackBase(const std::string& base);
+
+// The API base by ChooseApiBase (--api flag, the context's "api", NEMO_API_URL, production) and
+// the rest of the environment. Throws Error(kExitUsage) for an unusable or untrusted base.
 Config LoadConfig(const std::optional<std::string>& api_flag, const nlohmann::json& context,
                   bool verbose);
 

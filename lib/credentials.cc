@@ -17,6 +17,7 @@
 
 #include "error.h"
 #include "output.h"
+#include "private_files.h"
 
 namespace nemo {
 namespace fs = std::filesystem;
@@ -27,35 +28,21 @@ constexpr const char* kCredentialsFile = "credentials.json";
 
 std::string Errno() { return std::strerror(errno); }
 
-bool ReadWholeFile(const fs::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
-
-nlohmann::json ReadStore(const fs::path& dir) {
+// The store as JSON ({} when there is none). A file that is not safely the user's is refused
+// (private_files.h); a corrupt one too, unless the caller asks to learn it through `corrupt`.
+nlohmann::json ReadStore(const fs::path& dir, bool* corrupt = nullptr) {
+  CheckPrivateDir(dir);
   fs::path path = dir / kCredentialsFile;
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) return nlohmann::json::object();
-  if (!S_ISREG(st.st_mode)) {
-    throw Error(kExitAuth, path.string() + ": not a regular file",
-                "move it out of the way, then run `nemo-auth` again");
-  }
-  if ((st.st_mode & 077) != 0) {
-    // Warn and fix rather than refuse: the user's token keeps working, and is private again.
-    PrintWarning("nemo", path.string() + " was readable by others; its mode is now 0600");
-    chmod(path.c_str(), 0600);
-  }
-  std::string text;
-  if (!ReadWholeFile(path, text)) {
-    throw Error(kExitAuth, path.string() + ": cannot read: " + Errno());
-  }
+  int fd = OpenPrivateFile(path, true);
+  if (fd < 0) return nlohmann::json::object();
+  std::string text = ReadAndClose(fd, path);
   nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object() ||
       (doc.contains("tokens") && !doc["tokens"].is_object())) {
+    if (corrupt) {
+      *corrupt = true;
+      return nlohmann::json::object();
+    }
     throw Error(kExitAuth, path.string() + ": not valid credentials JSON",
                 "remove it with `nemo-auth logout`, then run `nemo-auth` again");
   }
@@ -67,7 +54,7 @@ nlohmann::json ReadStore(const fs::path& dir) {
 FileLock::FileLock(const fs::path& dir) {
   EnsurePrivateDir(dir);
   fs::path path = dir / ".lock";
-  fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd_ < 0) throw Error(kExitAuth, path.string() + ": cannot open lock file: " + Errno());
   while (flock(fd_, LOCK_EX) != 0) {
     if (errno != EINTR) throw Error(kExitAuth, path.string() + ": cannot lock: " + Errno());
@@ -84,11 +71,7 @@ void EnsurePrivateDir(const fs::path& dir) {
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     throw Error(kExitAuth, dir.string() + ": cannot create directory: " + Errno());
   }
-  struct stat st;
-  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    throw Error(kExitAuth, dir.string() + ": not a directory");
-  }
-  if ((st.st_mode & 077) != 0) chmod(dir.c_str(), 0700);
+  CheckPrivateDir(dir);
 }
 
 void WriteFileAtomically(const fs::path& path, const std::string& content, int mode) {
@@ -147,8 +130,11 @@ std::string LoadOrCreateClientId(const fs::path& dir) {
   if (const char* env = std::getenv("NEMO_CLIENT_ID"); env && *env) return env;
   fs::path path = dir / "client_id";
   auto read = [&]() -> std::string {
-    std::string text;
-    if (!ReadWholeFile(path, text)) return "";
+    // Readable by others is fine (a UUID, no secret); planted by someone else is not.
+    CheckPrivateDir(dir);
+    int fd = OpenPrivateFile(path, false);
+    if (fd < 0) return "";
+    std::string text = ReadAndClose(fd, path);
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
     return text;
   };
@@ -193,12 +179,9 @@ static void RemoveStaleTemporaries(const fs::path& dir) {
 void StoreCredentials(const fs::path& dir, const Credentials& c) {
   EnsurePrivateDir(dir);
   RemoveStaleTemporaries(dir);
-  nlohmann::json store;
-  try {
-    store = ReadStore(dir);
-  } catch (const Error&) {
-    store = nlohmann::json::object();  // replacing a corrupt file is what storing means
-  }
+  // Replacing a corrupt file is what storing means; one that is not safely ours is refused.
+  bool corrupt = false;
+  nlohmann::json store = ReadStore(dir, &corrupt);
   store["version"] = 1;
   store["tokens"][c.api] = {{"token", c.token},
                             {"user_id", c.user_id},
@@ -210,13 +193,11 @@ void StoreCredentials(const fs::path& dir, const Credentials& c) {
 
 bool RemoveCredentials(const fs::path& dir, const std::string& api) {
   fs::path path = dir / kCredentialsFile;
-  if (!fs::exists(path)) return false;
-  nlohmann::json store;
-  try {
-    store = ReadStore(dir);
-  } catch (const Error&) {
-    return fs::remove(path);
-  }
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0) return false;
+  bool corrupt = false;
+  nlohmann::json store = ReadStore(dir, &corrupt);
+  if (corrupt) return fs::remove(path);  // removed whole
   if (!store.contains("tokens") || !store["tokens"].contains(api)) return false;
   store["tokens"].erase(api);
   WriteFileAtomically(path, store.dump(2) + "\n", 0600);

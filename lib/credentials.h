@@ -31,14 +31,17 @@ class FileLock {
   int fd_ = -1;
 };
 
-// Creates the directory with mode 0700 (and tightens an existing one).
+// Creates the directory with mode 0700; an existing one must be safely the user's
+// (CheckPrivateDir in private_files.h: ours, writable by nobody else; Error(kExitAuth) otherwise).
 void EnsurePrivateDir(const std::filesystem::path& dir);
 
-// NEMO_CLIENT_ID, else <dir>/client_id, else a new UUID written there (under the lock).
+// NEMO_CLIENT_ID, else <dir>/client_id (refused like credentials.json when someone else could
+// have written it), else a new UUID written there (under the lock).
 std::string LoadOrCreateClientId(const std::filesystem::path& dir);
 
 // The stored credentials for `api`, if any. A file readable by others is tightened to 0600
-// with a warning on stderr; a corrupt file throws Error(kExitAuth) naming it.
+// with a warning on stderr; one that is not safely the user's (another owner, writable by
+// others, a symbolic link) or corrupt throws Error(kExitAuth) naming it.
 std::optional<Credentials> LoadCredentials(const std::filesystem::path& dir,
                                            const std::string& api);
 void StoreCredentials(const std::filesystem::path& dir, const Credentials& credentials);

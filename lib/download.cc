@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "error.h"
+#include "poll.h"
 #include "sha256.h"
 
 namespace nemo {
@@ -138,7 +140,7 @@ class Sink {
   void Restart() {
     if (written_ == 0) return;
     if (!seekable_) {
-      throw Error(kExitNetwork, "the download broke and cannot restart on a stream (stdout)",
+      throw Error(kExitNetwork, "the download broke and cannot restart on a stream (" + name_ + ")",
                   "export to a file with -o FILE to get resumable downloads");
     }
     background_->Reset();
@@ -263,6 +265,83 @@ void FsyncDirectory(const std::string& dir) {
   }
 }
 
+// The descriptor a path names (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N), else -1.
+// Such a path is a stream whatever is behind the descriptor: writing beside it a .part to rename
+// over it would replace the link in /dev itself (as root).
+int DescriptorOf(const std::string& path) {
+  if (path == "/dev/stdout") return 1;
+  if (path == "/dev/stderr") return 2;
+  for (const char* dir : {"/dev/fd/", "/proc/self/fd/"}) {
+    std::string prefix = dir;
+    if (path.rfind(prefix, 0) != 0 || path.size() == prefix.size() ||
+        path.size() > prefix.size() + 6)
+      continue;
+    std::string digits = path.substr(prefix.size());
+    if (digits.find_first_not_of("0123456789") == std::string::npos) return std::stoi(digits);
+  }
+  return -1;
+}
+
+// A FIFO or a character device (/dev/null, a terminal) is written as a stream: replacing it with
+// a regular file (as root, /dev/null) is never what -o meant.
+bool IsStreamTarget(mode_t mode) { return S_ISFIFO(mode) || S_ISCHR(mode); }
+
+std::string FileKind(mode_t mode) {
+  if (S_ISLNK(mode)) return "a symbolic link";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  return "not a regular file";
+}
+
+// FILE.part is ours to replace when it is a regular file (a stale partial download); anything else
+// there (a symbolic link, stale or planted, is never followed) is refused before any request.
+void CheckPartPath(const std::string& part) {
+  struct stat st {};
+  if (lstat(part.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return;
+  throw Error(kExitUsage, part + ": " + FileKind(st.st_mode) + " where the download would go",
+              "remove it (rm " + part + ") and export again");
+}
+
+// Opens the .part file afresh: a stale one is removed, a link is never followed (O_EXCL and
+// O_NOFOLLOW also refuse one planted since CheckOutputPath).
+int CreatePart(const std::string& part) {
+  CheckPartPath(part);
+  if (unlink(part.c_str()) != 0 && errno != ENOENT) {
+    throw Error(kExitUsage,
+                part + ": cannot remove the stale partial download: " + std::strerror(errno));
+  }
+  int fd = open(part.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0) throw Error(kExitUsage, part + ": cannot create: " + std::strerror(errno));
+  return fd;
+}
+
+// Opens an existing FIFO or character device for writing, never creating or truncating anything
+// (a descriptor path: that descriptor as it is). A FIFO's open waits for a reader; Ctrl-C ends
+// the wait.
+int OpenStream(const std::string& target) {
+  if (int n = DescriptorOf(target); n >= 0) {
+    int fd = fcntl(n, F_DUPFD_CLOEXEC, 3);
+    if (fd < 0) throw Error(kExitUsage, target + ": " + std::strerror(errno));
+    return fd;
+  }
+  for (;;) {
+    int fd = open(target.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd >= 0) {
+      struct stat st {};
+      if (fstat(fd, &st) == 0 && IsStreamTarget(st.st_mode)) return fd;
+      close(fd);
+      throw Error(kExitUsage, target + ": no longer a FIFO or device", "export again");
+    }
+    if (errno != EINTR) {
+      throw Error(kExitUsage, target + ": cannot open for writing: " + std::strerror(errno));
+    }
+    ThrowIfInterrupted();
+  }
+}
+
 }  // namespace
 
 int64_t AnnouncedTotal(long status, const std::string& content_range,
@@ -280,6 +359,17 @@ int64_t AnnouncedTotal(long status, const std::string& content_range,
   }
 }
 
+std::string SafeFileName(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    out += plain ? c : '_';
+  }
+  if (out.empty()) return "video";
+  if (out.front() == '.') out.front() = '_';  // no hidden files, no "." or ".."
+  return out;
+}
+
 std::string CheckOutputPath(const std::string& path) {
   if (path.empty()) throw Error(kExitUsage, "-o: the output path is empty");
   if (path == "-") return path;
@@ -288,10 +378,30 @@ std::string CheckOutputPath(const std::string& path) {
                 "give a file name, e.g. -o " + path + "video.mp4");
   }
   fs::path absolute = fs::absolute(fs::path(path)).lexically_normal();
+  if (int descriptor = DescriptorOf(absolute.string()); descriptor >= 0) {
+    if (descriptor == 1) return "-";
+    if (fcntl(descriptor, F_GETFD) < 0) {
+      throw Error(kExitUsage, path + ": no such open file descriptor");
+    }
+    return absolute.string();
+  }
   struct stat st {};
-  if (stat(absolute.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    throw Error(kExitUsage, path + ": is a directory",
-                "give a file name, e.g. -o " + (fs::path(path) / "video.mp4").string());
+  if (stat(absolute.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      throw Error(kExitUsage, path + ": is a directory",
+                  "give a file name, e.g. -o " + (fs::path(path) / "video.mp4").string());
+    }
+    if (IsStreamTarget(st.st_mode)) {  // written as a stream, never replaced
+      if (access(absolute.c_str(), W_OK) != 0) {
+        throw Error(kExitUsage, path + ": cannot write: " + std::strerror(errno));
+      }
+      return absolute.string();
+    }
+    if (!S_ISREG(st.st_mode)) {
+      throw Error(kExitUsage,
+                  path + ": " + FileKind(st.st_mode) + ", neither a file nor a stream to write to",
+                  "give a file name, - for stdout, or a FIFO");
+    }
   }
   std::string dir = absolute.parent_path().string();
   if (stat(dir.c_str(), &st) != 0) {
@@ -302,23 +412,23 @@ std::string CheckOutputPath(const std::string& path) {
   if (access(dir.c_str(), W_OK | X_OK) != 0) {
     throw Error(kExitUsage, path + ": directory " + dir + " is not writable");
   }
+  CheckPartPath(absolute.string() + ".part");
   return absolute.string();
 }
 
 DownloadResult Download(Api& api, const DownloadOptions& options) {
   bool to_stdout = options.target == "-";
-  std::string part = to_stdout ? "" : options.target + ".part";
-  int fd = 1;
-  if (!to_stdout) {
-    fd = open(part.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-    if (fd < 0) {
-      throw Error(kExitUsage, part + ": cannot create: " + std::strerror(errno));
-    }
-  }
+  struct stat st {};
+  bool to_stream = !to_stdout && (DescriptorOf(options.target) >= 0 ||
+                                  (stat(options.target.c_str(), &st) == 0 &&
+                                   IsStreamTarget(st.st_mode)));  // written, never replaced
+  bool to_file = !to_stdout && !to_stream;
+  std::string part = to_file ? options.target + ".part" : "";
+  int fd = to_stdout ? 1 : to_stream ? OpenStream(options.target) : CreatePart(part);
   auto discard = [&] {
     if (to_stdout) return;
     close(fd);
-    unlink(part.c_str());
+    if (to_file) unlink(part.c_str());
   };
 
   std::vector<Source> sources;
@@ -328,7 +438,7 @@ DownloadResult Download(Api& api, const DownloadOptions& options) {
   }
   DownloadResult result;
   result.file = to_stdout ? "-" : options.target;
-  Sink sink(fd, to_stdout ? "stdout" : part, !to_stdout);
+  Sink sink(fd, to_stdout ? "stdout" : to_stream ? options.target : part, to_file);
   std::string why;
   std::optional<Error> last;
   try {
@@ -358,7 +468,7 @@ DownloadResult Download(Api& api, const DownloadOptions& options) {
     }
     result.bytes = sink.written();
     result.sha256 = sink.digest();
-    if (!to_stdout) {
+    if (to_file) {
       if (fsync(fd) != 0) {
         throw Error(kExitInternal, part + ": fsync failed: " + std::strerror(errno));
       }
@@ -368,7 +478,10 @@ DownloadResult Download(Api& api, const DownloadOptions& options) {
     discard();
     throw;
   }
-  if (!to_stdout) {
+  if (to_stream && close(fd) != 0) {
+    throw Error(kExitInternal, options.target + ": close failed: " + std::strerror(errno));
+  }
+  if (to_file) {
     if (close(fd) != 0) {
       unlink(part.c_str());
       throw Error(kExitInternal, part + ": close failed: " + std::strerror(errno));

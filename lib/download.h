@@ -16,7 +16,8 @@ namespace nemo {
 struct DownloadOptions {
   std::string url;            // the job's output URL (a CDN): fetched WITHOUT the bearer token
   std::string fallback_path;  // API path fetched with the token when `url` fails ("" = none)
-  std::string target;         // the final path (absolute), or "-" for stdout
+  std::string target;         // the final path (absolute), or "-" for stdout; an existing FIFO or
+                              // character device there is written as a stream, never replaced
   int resumes = 3;            // Range resumes per source after a dropped connection
   std::function<void(int64_t done, int64_t total)> on_progress;  // total <= 0: unknown
   std::function<void(const std::string&)> on_note;               // "falling back to …"
@@ -34,9 +35,17 @@ struct DownloadResult {
 // last source's error when every source failed.
 DownloadResult Download(Api& api, const DownloadOptions& options);
 
-// Checks an output path before any request: not an existing directory, its directory exists
-// and is writable. Returns the absolute path ("-" stays "-"); Error(kExitUsage) otherwise.
+// Checks an output path before any request. "-", /dev/stdout, /dev/fd/1 mean stdout ("-"); other
+// descriptor paths (/dev/stderr, /dev/fd/N) and an existing FIFO or character device are written
+// as a stream, never replaced. Anything else is a
+// file: not an existing directory or other special file, in a writable directory, with no
+// FILE.part that is not a regular file (a stale or planted symbolic link is refused, not found
+// after the render). Returns the absolute path or "-"; Error(kExitUsage) otherwise.
 std::string CheckOutputPath(const std::string& path);
+
+// A file name made of the ids a server or a context supplied: letters, digits, '-', '_' and '.'
+// only (others become '_'), no leading '.', so it stays in the current directory.
+std::string SafeFileName(const std::string& name);
 
 // The total size announced by a response: `Content-Range: bytes a-b/TOTAL` for a 206, else
 // Content-Length plus `offset`. -1 when unknown.

@@ -5,6 +5,7 @@
 bats_require_minimum_version 1.5.0
 load lib/sandbox
 load lib/matrix
+load lib/unprivileged
 
 setup_file() { matrix_setup_file; }
 teardown_file() { sandbox_stop; }
@@ -12,6 +13,7 @@ setup() {
   matrix_setup
   export F=$BATS_TEST_TMPDIR/files && mkdir -p "$F"
 }
+teardown() { unprivileged_cleanup; }
 
 # messages
 @test "message empty: exit 2" { row 2 'the message is empty' 'nemo-send "" <"$CTX"'; }
@@ -56,9 +58,9 @@ setup() {
   row 6 'empty.png: .*empty' 'nemo-upload "$F/empty.png" <"$CTX"'
 }
 @test "upload an unreadable file: exit 2" {
-  skip_if_root "an unreadable file cannot be made"
-  cp "$M/a.png" "$F/secret.png" && chmod 000 "$F/secret.png"
-  row 2 'secret.png: .*(permission|readable)' 'nemo-upload "$F/secret.png" <"$CTX"'
+  unprivileged_setup  # root reads any file: as root, this runs as an unprivileged user
+  cp "$M/a.png" "$UNPRIV/secret.png" && chmod 000 "$UNPRIV/secret.png"
+  row 2 'secret.png: cannot read: Permission denied' 'as_unprivileged nemo-upload "$UNPRIV/secret.png" <"$CTX"'
 }
 @test "upload a supported extension with foreign content (text named .png): exit 6" {
   echo 'not an image at all' >"$F/fake.png"

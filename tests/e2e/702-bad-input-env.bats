@@ -5,10 +5,12 @@
 bats_require_minimum_version 1.5.0
 load lib/sandbox
 load lib/matrix
+load lib/unprivileged
 
 setup_file() { matrix_setup_file; }
 teardown_file() { sandbox_stop; }
 setup() { matrix_setup; }
+teardown() { unprivileged_cleanup; }
 
 # a port on loopback that nothing listens on: bind one, note it, let it go
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -46,9 +48,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
   row 2 'not a directory' 'nemo-export -o "$BATS_TEST_TMPDIR/plain/video.mp4" <"$CTX"'
 }
 @test "-o on a read-only directory: exit 2" {
-  skip_if_root "a directory without write permission is writable for root"
-  mkdir -p "$BATS_TEST_TMPDIR/ro" && chmod 0555 "$BATS_TEST_TMPDIR/ro"
-  row 2 'not writable' 'nemo-export -o "$BATS_TEST_TMPDIR/ro/video.mp4" <"$CTX"'
+  unprivileged_setup  # root writes anywhere: as root, this runs as an unprivileged user
+  mkdir -p "$UNPRIV/ro" && chmod 0555 "$UNPRIV/ro"
+  row 2 'not writable' 'as_unprivileged nemo-export -o "$UNPRIV/ro/video.mp4" <"$CTX"'
 }
 @test "--draft FILE missing: exit 2" { row 2 'nope.json' 'nemo-export --draft nope.json -o v.mp4 <"$CTX"'; }
 @test "--draft FILE not JSON: exit 2" {

@@ -65,7 +65,8 @@ TEST(Config, GarbageIsRefused) {
   }
 }
 
-// --api beats the context's "api", which beats NEMO_API_URL, which beats production.
+// --api beats the context's "api" (a loopback one here, which the rule allows), which beats
+// NEMO_API_URL, which beats production.
 TEST(Config, ApiBasePrecedence) {
   TempDir tmp;
   ScopedEnv env;
@@ -119,4 +120,73 @@ TEST(Config, EnvironmentSwitches) {
   env.Set("NEMO_NO_AUTO_AUTH", "1").Set("NEMO_DEBUG", "1");
   EXPECT_FALSE(nemo::LoadConfig(std::nullopt, {}, false).auto_auth);
   EXPECT_TRUE(nemo::LoadConfig(std::nullopt, {}, false).verbose);
+}
+
+// The rule behind "a context's api never redirects a token": --api and the configured base are
+// trusted with NEMO_TOKEN; a context may name the configured base, or a loopback sandbox (without
+// NEMO_TOKEN); any other base it names is refused with exit 2.
+TEST(Config, AContextChoosesTheBaseOnlyWithinTheRule) {
+  ScopedEnv env;
+  env.ClearNemo();
+  using nemo::ChooseApiBase;
+  const std::string prod = nemo::kDefaultApiBase;
+  auto choice = ChooseApiBase(std::nullopt, std::nullopt, "");
+  EXPECT_EQ(choice.base, prod);
+  EXPECT_TRUE(choice.environment_token);
+  // the configured base, however it is spelled
+  choice = ChooseApiBase(std::nullopt, prod + "/", "");
+  EXPECT_EQ(choice.base, prod);
+  EXPECT_TRUE(choice.environment_token);
+  choice = ChooseApiBase(std::nullopt, "HTTPS://Mega-API-Prod.nemovideo.ai:443", "");
+  EXPECT_TRUE(choice.environment_token);
+  choice = ChooseApiBase(std::nullopt, "http://127.0.0.1:8080", "http://127.0.0.1:8080/");
+  EXPECT_EQ(choice.base, "http://127.0.0.1:8080");
+  EXPECT_TRUE(choice.environment_token);
+  // a loopback sandbox the context names: followed, but NEMO_TOKEN stays at home
+  for (const char* sandbox : {"http://127.0.0.1:9", "http://localhost:9", "http://[::1]:9"}) {
+    choice = ChooseApiBase(std::nullopt, std::string(sandbox), "");
+    EXPECT_EQ(choice.base, sandbox);
+    EXPECT_FALSE(choice.environment_token) << sandbox;
+  }
+  choice = ChooseApiBase(std::nullopt, std::string("http://127.0.0.1:9"), "http://127.0.0.1:8");
+  EXPECT_FALSE(choice.environment_token);
+  // any other host: refused, whatever the scheme or spelling
+  for (const char* other :
+       {"https://api.evil.example", "https://mega-api-prod.nemovideo.ai.evil.example",
+        "https://mega-api-prod.nemovideo.ai:8443", "https://mega-api-prod.nemovideo.ai/other",
+        "https://127.example.com"}) {
+    try {
+      ChooseApiBase(std::nullopt, std::string(other), "");
+      ADD_FAILURE() << other;
+    } catch (const nemo::Error& e) {
+      EXPECT_EQ(e.exit_code(), nemo::kExitUsage) << other;
+      EXPECT_NE(std::string(e.what()).find("not the configured API"), std::string::npos)
+          << other << ": " << e.what();
+    }
+  }
+  // --api is the user's word: any valid base, with NEMO_TOKEN, whatever the context says
+  choice = ChooseApiBase(std::string("https://staging.example"),
+                         std::string("https://api.evil.example"), "");
+  EXPECT_EQ(choice.base, "https://staging.example");
+  EXPECT_TRUE(choice.environment_token);
+  EXPECT_EQ(ChooseApiBase(std::nullopt, std::nullopt, "https://staging.example").base,
+            "https://staging.example");
+}
+
+// LoadConfig carries the rule's verdict: NEMO_TOKEN may go to the base, or not.
+TEST(Config, LoadConfigCarriesWhetherNemoTokenMayGo) {
+  TempDir tmp;
+  ScopedEnv env;
+  env.ClearNemo()
+      .Set("XDG_CONFIG_HOME", tmp.path.string())
+      .Set("NEMO_API_URL", "http://127.0.0.1:3");
+  EXPECT_TRUE(
+      nemo::LoadConfig(std::nullopt, {{"api", "http://127.0.0.1:3"}}, false).environment_token);
+  EXPECT_FALSE(
+      nemo::LoadConfig(std::nullopt, {{"api", "http://127.0.0.1:4"}}, false).environment_token);
+  EXPECT_TRUE(
+      nemo::LoadConfig(std::string("http://127.0.0.1:4"), {{"api", "http://127.0.0.1:5"}}, false)
+          .environment_token);
+  EXPECT_THROW(nemo::LoadConfig(std::nullopt, {{"api", "https://api.evil.example"}}, false),
+               nemo::Error);
 }

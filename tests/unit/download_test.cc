@@ -3,11 +3,16 @@
 // size checks, and output path checks.
 #include "download.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -216,4 +221,87 @@ TEST(OutputPath, AnnouncedTotalReadsContentRangeAndLength) {
   EXPECT_EQ(nemo::AnnouncedTotal(200, "", "500", 0), 500);
   EXPECT_EQ(nemo::AnnouncedTotal(200, "", "", 0), -1);
   EXPECT_EQ(nemo::AnnouncedTotal(200, "", "junk", 0), -1);
+}
+
+// The names of stdout stream to fd 1; a FIFO or character device is a stream target, kept as it is.
+TEST(OutputPath, StdoutNamesAndStreamsAreNeverFiles) {
+  nemo_test::TempDir tmp;
+  for (const char* name : {"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"}) {
+    EXPECT_EQ(nemo::CheckOutputPath(name), "-") << name;
+  }
+  EXPECT_EQ(nemo::CheckOutputPath("/dev/null"), "/dev/null");
+  auto fifo = tmp.path / "out.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(nemo::CheckOutputPath(fifo.string()), fifo.string());
+}
+
+// A FIFO target receives the bytes as a stream and stays a FIFO (no .part, no rename).
+TEST(Download, AFifoTargetIsStreamedIntoNotReplaced) {
+  FileServer cdn(Payload(200000));
+  nemo_test::TempDir tmp;
+  auto fifo = tmp.path / "out.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string got;
+  std::thread reader([&] { got = Slurp(fifo); });
+  nemo::Api api = nemo_test::TestApi("http://127.0.0.1:1");
+  auto r = nemo::Download(api, Options(cdn.srv.Url("localhost") + "/file.mp4", fifo));
+  reader.join();
+  EXPECT_EQ(got, cdn.data);
+  EXPECT_EQ(r.sha256, nemo::Sha256Hex(cdn.data));
+  EXPECT_EQ(r.file, fifo.string());
+  struct stat st {};
+  ASSERT_EQ(lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_FALSE(fs::exists(tmp.path / "out.fifo.part"));
+}
+
+// FILE.part that is not a regular file (a stale or planted symbolic link) is refused up front, and
+// Download never follows one planted after the check; a stale regular .part is simply replaced.
+TEST(OutputPath, APartThatIsALinkIsRefusedAndNeverFollowed) {
+  nemo_test::TempDir tmp;
+  auto target = tmp.path / "o.mp4";
+  auto victim = tmp.path / "victim";
+  std::ofstream(victim) << "precious";
+  fs::create_symlink(victim, tmp.path / "o.mp4.part");
+  EXPECT_THROW(nemo::CheckOutputPath(target.string()), nemo::Error);
+  FileServer cdn(Payload(1000));
+  nemo::Api api = nemo_test::TestApi("http://127.0.0.1:1");
+  EXPECT_THROW(nemo::Download(api, Options(cdn.srv.Url("localhost") + "/file.mp4", target)),
+               nemo::Error);
+  EXPECT_EQ(Slurp(victim), "precious");
+  EXPECT_EQ(cdn.requests.load(), 0);
+  fs::remove(tmp.path / "o.mp4.part");
+  std::ofstream(tmp.path / "o.mp4.part") << "half a download";
+  EXPECT_EQ(nemo::CheckOutputPath(target.string()), target.string());
+  nemo::Download(api, Options(cdn.srv.Url("localhost") + "/file.mp4", target));
+  EXPECT_EQ(Slurp(target), cdn.data);
+}
+
+// A socket (or any special file but a FIFO or character device) is neither a file nor a stream.
+TEST(OutputPath, ASocketIsRefused) {
+  nemo_test::TempDir tmp;
+  auto path = tmp.path / "s";
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  close(fd);
+  try {
+    nemo::CheckOutputPath(path.string());
+    FAIL();
+  } catch (const nemo::Error& e) {
+    EXPECT_EQ(e.exit_code(), nemo::kExitUsage);
+    EXPECT_NE(std::string(e.what()).find("a socket"), std::string::npos) << e.what();
+  }
+}
+
+// Default output names are made of ids from the context and the server: they stay in this
+// directory whatever those ids hold.
+TEST(OutputPath, SafeFileNameKeepsIdsInThisDirectory) {
+  EXPECT_EQ(nemo::SafeFileName("ses_abc-123.r1"), "ses_abc-123.r1");
+  EXPECT_EQ(nemo::SafeFileName("../../etc/passwd"), "_._.._etc_passwd");
+  EXPECT_EQ(nemo::SafeFileName(".."), "_.");
+  EXPECT_EQ(nemo::SafeFileName("a/b\nc"), "a_b_c");
+  EXPECT_EQ(nemo::SafeFileName(""), "video");
 }
