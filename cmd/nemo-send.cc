@@ -54,7 +54,14 @@ std::string ReadMessage(const Options& o) {
                       "give it as an argument, with -f FILE, or on stdin with --message-stdin");
   }
   std::string instruction;
-  for (const auto& w : o.words) instruction += (instruction.empty() ? "" : " ") + w;
+  for (const auto& w : o.words) {
+    // `-f a.pdf b.pdf "…"` or `nemo-send brief.docx` would send a file name as words.
+    if (nemo::LooksLikeDocument(w)) {
+      throw nemo::Error(nemo::kExitUsage, w + ": a file among the message's words",
+                        "give each document its own -f: nemo-send -f " + w + " \"what to make\"");
+    }
+    instruction += (instruction.empty() ? "" : " ") + w;
+  }
   if (o.files.empty()) return nemo::CheckMessage(std::move(instruction), "message");
   nemo::MessageBuilder message(std::move(instruction), o.files.size());
   for (const auto& f : o.files) message.Add(f, nemo::ReadDocument(f, message.RoomFor(f)));

@@ -46,6 +46,16 @@ std::string ReadPlain(const std::string& path, std::size_t max_bytes) {
 
 }  // namespace
 
+bool LooksLikeDocument(const std::string& word) {
+  std::string ext = Extension(word);
+  if (ext != "txt" && ext != "md" && ext != "markdown" && ext != "text" && ext != "pdf" &&
+      ext != "docx") {
+    return false;
+  }
+  struct stat st;
+  return stat(word.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 std::string ReadDocument(const std::string& path, std::size_t max_bytes) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) throw CannotRead(path, errno);

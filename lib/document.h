@@ -15,4 +15,8 @@ namespace nemo {
 // kExitUnsupportedFile. The text is not checked further (see MessageBuilder).
 std::string ReadDocument(const std::string& path, std::size_t max_bytes);
 
+// Whether `word` names an existing regular file with a document's extension (.txt, .md,
+// .markdown, .text, .pdf, .docx): a message argument that is exactly that is a forgotten -f.
+bool LooksLikeDocument(const std::string& word);
+
 }  // namespace nemo

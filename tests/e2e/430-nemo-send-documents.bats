@@ -117,6 +117,21 @@ EOF
   [ "$(messages)" -eq 0 ]
 }
 
+@test "a document among the message words is a forgotten -f: exit 2, nothing sent" {
+  printf 'Bring a friend.\n' >notes.txt
+  cp "$D/blog.md" .
+  run --separate-stderr nemo-send -f blog.md notes.txt 'a video from these' <ctx.json
+  [ "$status" -eq 2 ]
+  [ "${stderr_lines[0]}" = "nemo-send: notes.txt: a file among the message's words" ]
+  [[ ${stderr_lines[1]} == "hint: give each document its own -f"* ]]
+  run --separate-stderr nemo-send notes.txt <ctx.json
+  [ "$status" -eq 2 ]
+  [ "$(messages)" -eq 0 ]
+  # a word that only looks like a file name is a word
+  run --separate-stderr nemo-send -f blog.md 'a video' 'about readme.txt' <ctx.json
+  [ "$status" -eq 0 ]
+}
+
 @test "a document alone is the message as it is, as before" {
   printf 'a 6-second video titled "Just The File"\n' >prompt.txt
   run --separate-stderr nemo-send --stream -f prompt.txt <ctx.json
