@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
                      "nemo-auth | nemo-session | nemo-send \"a 10-second city video\" | jq .reply");
   Options o;
   auto& app = prog.app();
-  app.add_option("message", o.words, "The message (\"-\" with --message-stdin)")
+  app.add_option("message", o.words,
+                 "The message; with -f, what to make of the documents (\"-\" with --message-stdin)")
       ->type_name("<message>");
   app.add_option("--session", o.session, "Session id (default: the context's session_id)")
       ->type_name("<id>");
