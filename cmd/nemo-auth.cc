@@ -111,7 +111,17 @@ int main(int argc, char** argv) {
       std::string registered = ReadTokenFromStdin();
       setenv("NEMO_TOKEN", registered.c_str(), 1);  // checked as-is, never replaced
       nemo::Api check = prog.MakeApi(ctx);
-      nlohmann::json balance = CreditsOf(check);
+      nlohmann::json balance;
+      try {
+        balance = CreditsOf(check);
+      } catch (const nemo::Error& e) {
+        if (e.exit_code() != nemo::kExitAuth) throw;
+        // The library's hint blames NEMO_TOKEN, which is only how the token travels here.
+        throw nemo::Error(
+            e.exit_code(), std::string("the token on stdin was refused: ") + e.what(),
+            "check that it is a registered token for " + config.api_base + " (nothing was stored)",
+            e.api_code(), e.http_status());
+      }
       nemo::Credentials c;
       c.api = config.api_base;
       c.token = registered;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "document.h"
 #include "draft.h"
 #include "message.h"
 #include "run.h"
@@ -25,28 +26,24 @@ using nlohmann::json;
 struct Options {
   std::string session;
   std::vector<std::string> words;
-  std::string file;
+  std::vector<std::string> files;
   bool message_stdin = false;
   std::string timeout = "15m", idle_timeout = "10m", recover_timeout = "5m";
   bool stream = false, raw_events = false, text = false;
 };
 
-// Exactly one source: the words, -f FILE, or stdin (--message-stdin, optionally spelled "-").
+// The words (the instruction) and any -f documents, or stdin alone (--message-stdin, optionally
+// spelled "-").
 std::string ReadMessage(const Options& o) {
   bool dash = o.words.size() == 1 && o.words[0] == "-";
-  int sources = (!o.words.empty() && !dash) + !o.file.empty() + (o.message_stdin || dash);
   if (dash && !o.message_stdin) {
     throw nemo::Error(nemo::kExitUsage,
                       "\"-\" reads the message from stdin only with --message-stdin",
                       "stdin carries the context otherwise");
   }
-  if (sources == 0) {
-    throw nemo::Error(nemo::kExitUsage, "no message",
-                      "give it as an argument, with -f FILE, or on stdin with --message-stdin");
-  }
-  if (sources > 1) {
+  if (o.message_stdin && ((!o.words.empty() && !dash) || !o.files.empty())) {
     throw nemo::Error(nemo::kExitUsage,
-                      "give the message one way: an argument, -f FILE or --message-stdin");
+                      "--message-stdin takes the whole message from stdin: no argument or -f too");
   }
   if (o.message_stdin) {
     if (nemo::StdinIsTerminal()) {
@@ -54,10 +51,23 @@ std::string ReadMessage(const Options& o) {
     }
     return nemo::ReadMessageStream(stdin, "stdin");
   }
-  if (!o.file.empty()) return nemo::ReadMessageFile(o.file);
-  std::string message;
-  for (const auto& w : o.words) message += (message.empty() ? "" : " ") + w;
-  return nemo::CheckMessage(std::move(message), "message");
+  if (o.words.empty() && o.files.empty()) {
+    throw nemo::Error(nemo::kExitUsage, "no message",
+                      "give it as an argument, with -f FILE, or on stdin with --message-stdin");
+  }
+  std::string instruction;
+  for (const auto& w : o.words) {
+    // `-f a.pdf b.pdf "…"` or `nemo-send brief.docx` would send a file name as words.
+    if (nemo::LooksLikeDocument(w)) {
+      throw nemo::Error(nemo::kExitUsage, w + ": a file among the message's words",
+                        "give each document its own -f: nemo-send -f " + w + " \"what to make\"");
+    }
+    instruction += (instruction.empty() ? "" : " ") + w;
+  }
+  if (o.files.empty()) return nemo::CheckMessage(std::move(instruction), "message");
+  nemo::MessageBuilder message(std::move(instruction), o.files.size());
+  for (const auto& f : o.files) message.Add(f, nemo::ReadDocument(f, message.RoomFor(f)));
+  return std::move(message).Finish();
 }
 
 }  // namespace
@@ -67,12 +77,15 @@ int main(int argc, char** argv) {
                      "nemo-auth | nemo-session | nemo-send \"a 10-second city video\" | jq .reply");
   Options o;
   auto& app = prog.app();
-  app.add_option("message", o.words, "The message (\"-\" with --message-stdin)")
+  app.add_option("message", o.words,
+                 "The message; with -f, what to make of the documents (\"-\" with --message-stdin)")
       ->type_name("<message>");
   app.add_option("--session", o.session, "Session id (default: the context's session_id)")
       ->type_name("<id>");
-  app.add_option("-f,--file", o.file, "Read the message from a .txt, .md, .pdf or .docx file")
-      ->type_name("<file>");
+  app.add_option("-f,--file", o.files,
+                 "A document (.txt, .md, .pdf, .docx) to send with the message; repeatable")
+      ->type_name("<file>")
+      ->allow_extra_args(false);
   app.add_flag("--message-stdin", o.message_stdin,
                "Read the message from stdin (then no context is read)");
   app.add_option("--timeout", o.timeout, "Give up on the whole run after D (default 15m)")

@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
                      "nemo-auth | nemo-session --name promo | jq -r .session_id");
   auto& app = prog.app();
   app.require_subcommand(0, 1);
-  std::string name = "project", language = "en", session;
+  std::string name = "project", language = "en", session, task;
   auto* create = app.add_subcommand("new", "Create a session (the default)");
   for (CLI::App* cmd : {&app, create}) {
     cmd->add_option("--name", name, "Project name shown in the web app")
@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   auto* link = app.add_subcommand("link", "Add the browser link (a claim token, never the bearer)");
   link->add_option("--session", session, "Session id (default: the context's session_id)")
       ->type_name("<id>");
+  link->add_option("--task", task, "Task id of that session (default: the context's task_id)")
+      ->type_name("<id>");
 
   return prog.Run(argc, argv, [&] {
     nlohmann::json ctx = prog.ReadContext();
@@ -31,7 +33,17 @@ int main(int argc, char** argv) {
 
     if (link->parsed()) {
       std::string sid = nemo::RequireSessionId(session, ctx);
-      std::string task_id = nemo::ContextString(ctx, "task_id").value_or("");
+      // A claim token is for a task and its session together: the server refuses (400) an empty
+      // task id, or the context's when --session names another session.
+      std::string task_id = task;
+      if (task_id.empty() && nemo::ContextString(ctx, "session_id") == sid) {
+        task_id = nemo::ContextString(ctx, "task_id").value_or("");
+      }
+      if (task_id.empty()) {
+        throw nemo::Error(nemo::kExitUsage, "link: no task id for session " + sid,
+                          "pipe in the context nemo-session printed when it made the session "
+                          "(it has the task_id), or give --task <id>");
+      }
       nlohmann::json data =
           api.Post(nemo::paths::kClaimToken, {{"task_id", task_id}, {"session_id", sid}});
       std::string claim = data.value("claim_token", "");

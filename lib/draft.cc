@@ -20,6 +20,7 @@ using nlohmann::json;
 // Times beyond this (about 31,700 years in ms) are garbage; capping keeps arithmetic finite.
 constexpr double kMaxMs = 1e15;
 constexpr int kMaxDepth = 256;
+constexpr const char* kDefaultCanvas = "1920x1080";
 
 bool TooDeep(std::string_view text) { return JsonNestsDeeperThan(text, kMaxDepth); }
 
@@ -261,6 +262,7 @@ std::string Alterations(const TrackInfo& a, const TrackInfo& b) {
 
 json NormalizeDraft(const json& draft_or_string) {
   json current = draft_or_string;
+  bool state = false;  // `current` is a session state: without a "draft" it has none
   // A few hops at most: a string holding a draft, a state holding a draft, and so on.
   for (int hop = 0; hop < 4; ++hop) {
     if (current.is_string()) {
@@ -274,7 +276,8 @@ json NormalizeDraft(const json& draft_or_string) {
       const char* wrapper = current.contains("draft")   ? "draft"
                             : current.contains("state") ? "state"
                                                         : nullptr;
-      if (wrapper == nullptr) return current;
+      if (wrapper == nullptr) return state ? json::object() : current;
+      state = std::string_view(wrapper) == "state";
       json inner = std::move(current[wrapper]);
       current = std::move(inner);
     } else {
@@ -328,6 +331,10 @@ json DraftChanges(const json& before, const json& after) {
 
   json items = json::array();
   std::string canvas_a = Canvas(a), canvas_b = Canvas(b);
+  // An empty draft (null, left out of the state, {}, no tracks) is on the service's default
+  // canvas, as the state's canvas_config says: a first generation adds tracks, not a canvas.
+  if (canvas_a.empty() && Tracks(a).empty() && !canvas_b.empty()) canvas_a = kDefaultCanvas;
+  if (canvas_b.empty() && Tracks(b).empty() && !canvas_a.empty()) canvas_b = kDefaultCanvas;
   if (canvas_a != canvas_b) {
     if (canvas_a.empty())
       items.push_back(Item("added", "Canvas", canvas_b));

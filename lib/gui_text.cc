@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <regex>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -70,6 +71,18 @@ constexpr Row kRows[] = {
      "see the track summary with `nemo-state --summary`"},
 };
 
+// Where on the screen the button or panel sits ("in the top right corner", "on the left panel",
+// "at the bottom of the screen", "from the menu bar"): a terminal has no such place, so it goes
+// with the phrase it follows. Only after a phrase: the same words elsewhere are the reply's own.
+constexpr const char* kPlace =
+    R"((?:,?)" WS R"((?:in|on|at|from|under|via))" WS THE
+    R"((?:(?:(?:top|bottom|upper|lower)(?:[- ]{1,2}(?:left|right)(?:[- ]hand)?)?|(?:left|right)(?:[- ]hand)?))"
+    R"((?:)" WS
+    R"((?:corner|panel|sidebar|side[- ]?bar|side|menu|toolbar|tool[- ]?bar|bar|pane|column|area|section))?)"
+    R"(|sidebar|side[- ]?bar|toolbar|tool[- ]?bar|menu(?:)" WS R"(bar)?|side)" WS
+    R"(panel|header|navigation)" WS R"((?:bar|panel|menu)))"
+    R"((?:)" WS R"(of)" WS THE R"((?:screen|page|window|editor|app))?\b)?)";
+
 #undef WS
 #undef WORD
 #undef THE
@@ -78,7 +91,8 @@ const std::vector<std::regex>& Patterns() {
   static const std::vector<std::regex> patterns = [] {
     std::vector<std::regex> out;
     for (const Row& row : kRows) {
-      out.emplace_back(row.pattern, std::regex::ECMAScript | std::regex::icase);
+      out.emplace_back(std::string(row.pattern) + kPlace,
+                       std::regex::ECMAScript | std::regex::icase);
     }
     return out;
   }();

@@ -1,14 +1,11 @@
-// The message nemo-send sends: from an argument, a file (txt, md, pdf, docx) or stdin. Every
-// source ends in CheckMessage, so the same rules hold whatever the source: not blank, valid
-// UTF-8 (kept byte for byte), at most kMaxMessageBytes. Failures throw nemo::Error.
+// The message nemo-send sends: from an argument, stdin, or an instruction with documents (-f).
+// Every source ends in CheckMessage, so the same rules hold whatever the source: not blank,
+// valid UTF-8 (kept byte for byte), at most kMaxMessageBytes. Failures throw nemo::Error.
 #pragma once
 
 #include <cstddef>
 #include <cstdio>
-#include <functional>
 #include <string>
-#include <string_view>
-#include <vector>
 
 #include "text.h"  // IsValidUtf8, once declared here
 
@@ -24,37 +21,42 @@ std::string CheckMessage(std::string text, const std::string& source);
 // without reading it all) and checks it.
 std::string ReadMessageStream(std::FILE* in, const std::string& source);
 
-// By extension: .txt/.md/.markdown/.text as they are, .pdf through pdftotext, .docx through
-// `unzip -p FILE word/document.xml`. Other types: Error(kExitUnsupportedFile).
-std::string ReadMessageFile(const std::string& path);
-
-// The text of a docx's word/document.xml, fed in chunks of any size: tags stripped, paragraphs
-// (</w:p>) and breaks (<w:br/>, <w:cr/>) become newlines, tabs tabs, entities decoded. Memory
-// holds the text and one tag, never the XML.
-class DocxText {
+// An instruction and the documents it is about, in one message:
+//
+//   turn this blog intro into a 30-second video
+//
+//   --- document: blog.docx ---
+//   Spring at the bakery
+//   …
+//   --- end of blog.docx ---
+//
+// A document is labelled with its file name, not its path (the server has no use for the
+// user's directories). One document without an instruction is the message itself, as it is: a
+// prompt kept in a file. The limit holds for the whole message, and the document that takes it
+// over is the one named in the error.
+class MessageBuilder {
  public:
-  void Feed(std::string_view xml);
-  // The text so far; call Finish first at the end of the XML.
-  const std::string& text() const { return text_; }
-  void Finish();
+  // `instruction` may be empty (then only the documents are sent); `documents` is how many
+  // will be added.
+  MessageBuilder(std::string instruction, std::size_t documents);
+
+  // How many bytes of text the document at `path` may still bring (ReadDocument's max_bytes).
+  std::size_t RoomFor(const std::string& path) const;
+  // Adds a document's text. Error(kExitUsage) naming `path` when the text is not UTF-8, is
+  // blank, or is longer than RoomFor(path).
+  void Add(const std::string& path, std::string text);
+  // The whole message, checked.
+  std::string Finish() &&;
 
  private:
-  void EndTag();
-  void EndEntity();
-  std::string text_;
-  std::string tag_;     // inside <…>
-  std::string entity_;  // inside &…;
-  char tag_last_ = 0;   // the tag's last character: '/' for <w:p/>
-  bool in_tag_ = false;
-  bool in_entity_ = false;
+  std::string message_;
+  bool as_is_;  // one document, no instruction
+  bool has_instruction_ = false;
+  std::size_t added_ = 0;
 };
 
-// Runs `argv` (argv[0] looked up in PATH; no shell) with stdin from /dev/null and passes its
-// stdout to `on_output` chunk by chunk; returning false stops the child (SIGTERM). Returns the
-// exit status (-1 when stopped or killed by a signal). A program that is not installed throws
-// Error(kExitUnsupportedFile, "<what>: needs <program>", missing_hint).
-int RunProgram(const std::vector<std::string>& argv,
-               const std::function<bool(std::string_view)>& on_output, const std::string& what,
-               const std::string& missing_hint);
+// The lines around a document, also read by nemo-sandbox's agent.
+inline constexpr const char* kDocumentStart = "--- document: ";
+inline constexpr const char* kDocumentEnd = "--- end of ";
 
 }  // namespace nemo

@@ -406,11 +406,23 @@ nlohmann::json UploadFiles(Api& api, const std::string& session_id,
       std::rethrow_exception(failure);
     } catch (const Error& e) {
       std::size_t done = uploaded.load();
-      if (done == 0 || !e.hint().empty()) throw;
-      throw Error(e.exit_code(), e.what(),
-                  std::to_string(done) + " of " + std::to_string(files.size()) +
-                      " files were uploaded before the failure; they are not in the output",
-                  e.api_code());
+      if (done == 0) throw;
+      // Which files reached the session matters whatever the failure: the error's own hint
+      // comes first, then this note.
+      std::string names;
+      for (std::size_t i = 0, listed = 0; i < files.size(); ++i) {
+        if (results[i].is_null()) continue;
+        if (++listed > 5) {
+          names += ", …";
+          break;
+        }
+        names += (names.empty() ? "" : ", ") + files[i].path;
+      }
+      std::string note = std::to_string(done) + " of " + std::to_string(files.size()) +
+                         " files reached the session before the failure (" + names +
+                         "); they are not in the output";
+      throw Error(e.exit_code(), e.what(), e.hint().empty() ? note : e.hint() + "; " + note,
+                  e.api_code(), e.http_status());
     }
   }
   progress.Finish();

@@ -5,6 +5,7 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "util.h"
 
@@ -17,6 +18,9 @@ namespace {
 constexpr int64_t kDefaultDurationMs = 10000;
 constexpr int64_t kTitleMs = 3000;
 constexpr double kDefaultVolume = 0.35;
+constexpr int64_t kCaptionMinMs = 2000;  // a caption shorter than this cannot be read
+constexpr std::size_t kTitleMaxBytes = 60, kCaptionMaxBytes = 80;
+constexpr const char* kCaptions = "Captions";  // the name of the text track captions go on
 
 bool Has(const std::string& text, const char* pattern) {
   return std::regex_search(text, std::regex(pattern));
@@ -114,6 +118,92 @@ std::string Mood(const std::string& lower) {
   return "";
 }
 
+// A document that came with the message (nemo-send -f): its file name and its lines.
+struct Document {
+  std::string name;
+  std::vector<std::string> lines;
+};
+
+// The message without its documents (the instruction), and the documents in `docs`.
+std::string SplitDocuments(const std::string& message, std::vector<Document>* docs) {
+  static const std::string kStart = "--- document: ", kEnd = "--- end of ", kClose = " ---";
+  std::string instruction, line;
+  std::istringstream in(message);
+  bool open = false;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!open && line.rfind(kStart, 0) == 0 && line.size() > kStart.size() + kClose.size() &&
+        line.compare(line.size() - kClose.size(), kClose.size(), kClose) == 0) {
+      docs->push_back(
+          {line.substr(kStart.size(), line.size() - kStart.size() - kClose.size()), {}});
+      open = true;
+    } else if (open && line == kEnd + docs->back().name + kClose) {
+      open = false;
+    } else if (open) {
+      docs->back().lines.push_back(line);
+    } else {
+      instruction += line + "\n";
+    }
+  }
+  return instruction;
+}
+
+// A document line without its Markdown heading marks or list marker, trimmed.
+std::string CleanLine(std::string line) {
+  static const std::regex kMarker(
+      R"(^\s{0,8}(#{1,6}|[-*+]|\xE2\x80\xA2|\d{1,3}[.)]|[a-z][.)])\s{1,8})");
+  line = std::regex_replace(line, kMarker, "", std::regex_constants::format_first_only);
+  std::size_t start = line.find_first_not_of(" \t");
+  std::size_t end = line.find_last_not_of(" \t");
+  return start == std::string::npos ? "" : line.substr(start, end - start + 1);
+}
+
+// At most `max` bytes: cut at a space (or a UTF-8 boundary), with an ellipsis.
+std::string Cut(const std::string& text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t cut = text.rfind(' ', max);
+  if (cut == std::string::npos || cut < max / 2) {
+    cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  }
+  std::string out = text.substr(0, cut);
+  while (!out.empty() && (out.back() == ' ' || out.back() == ',')) out.pop_back();
+  return out + "\xE2\x80\xA6";
+}
+
+// "We turn ten. Come by!" → "We turn ten."
+std::string FirstSentence(const std::string& text) {
+  static const std::regex kEnd(R"([.!?](\s|$))");
+  std::smatch m;
+  if (std::regex_search(text, m, kEnd)) return text.substr(0, m.position(0) + 1);
+  return text;
+}
+
+// The first quoted phrase: "…", “…”, ‘…’ or '…' (an apostrophe inside a word is not a quote).
+// Sets *at and *length to where the quote stands in `text`.
+std::optional<std::string> QuotedTitle(const std::string& text, std::size_t* at,
+                                       std::size_t* length) {
+  static const std::regex kQuoted(
+      "\"([^\"\\n]{1,200})\"|\xE2\x80\x9C(.{1,200}?)\xE2\x80\x9D|"
+      "\xE2\x80\x98(.{1,200}?)\xE2\x80\x99(?![A-Za-z0-9])|"
+      "(?:^|[^A-Za-z0-9'])'(.{1,200}?)'(?![A-Za-z0-9])");
+  std::smatch m;
+  if (!std::regex_search(text, m, kQuoted)) return std::nullopt;
+  for (int g = 1; g <= 4; ++g) {
+    if (m[g].matched) {
+      *at = static_cast<std::size_t>(m.position(g)) - (g == 1 ? 1 : g == 4 ? 1 : 3);
+      *length = static_cast<std::size_t>(m.length(g)) + (g == 1 || g == 4 ? 2 : 6);
+      return m[g].str();
+    }
+  }
+  return std::nullopt;
+}
+
+bool IsCaptions(const json& track) {
+  return track.value("tt", -1) == 7 &&
+         track.value("m", json::object()).value("name", "") == kCaptions;
+}
+
 int NextNumber(const json& draft, const std::string& prefix) {
   int max = 0;
   auto see = [&](const json& obj) {
@@ -141,24 +231,33 @@ void Renumber(json& draft) {
   }
 }
 
+// Captions share the title's track type but are a track of their own: removing or finding "the
+// title" leaves them alone.
 void RemoveTracks(json& draft, int type) {
   json kept = json::array();
   for (const auto& t : draft["t"]) {
-    if (t.value("tt", -1) != type) kept.push_back(t);
+    if (t.value("tt", -1) != type || IsCaptions(t)) kept.push_back(t);
   }
   draft["t"] = kept;
 }
 
 json* FindTrack(json& draft, int type) {
   for (auto& t : draft["t"]) {
-    if (t.value("tt", -1) == type) return &t;
+    if (t.value("tt", -1) == type && !IsCaptions(t)) return &t;
+  }
+  return nullptr;
+}
+
+json* FindCaptions(json& draft) {
+  for (auto& t : draft["t"]) {
+    if (IsCaptions(t)) return &t;
   }
   return nullptr;
 }
 
 // Adds a track, or replaces the segments of the existing one, keeping its id.
 void PutTrack(json& draft, int type, const std::string& name, json segments) {
-  json* t = FindTrack(draft, type);
+  json* t = name == kCaptions ? FindCaptions(draft) : FindTrack(draft, type);
   if (!t) {
     draft["t"].push_back({{"id", "trk_" + std::to_string(NextNumber(draft, "trk_"))},
                           {"tt", type},
@@ -207,6 +306,33 @@ void SetTitle(json& draft, const std::string& title) {
   PutTrack(draft, 7, "Title",
            json::array({{{"st", 0}, {"d", std::min(kTitleMs, total)}, {"m", {{"title", title}}}}}));
   draft["m"]["title"] = title;
+  // The renderer draws the first text track: the title goes before the captions.
+  auto& tracks = draft["t"];
+  auto title_at = std::find_if(tracks.begin(), tracks.end(), [](const json& t) {
+    return t.value("tt", -1) == 7 && !IsCaptions(t);
+  });
+  auto captions_at = std::find_if(tracks.begin(), tracks.end(), IsCaptions);
+  if (title_at != tracks.end() && captions_at < title_at) {
+    std::rotate(captions_at, title_at, title_at + 1);
+  }
+}
+
+// The captions follow the title, each on screen for an equal share of the rest of the video;
+// as many as fit at kCaptionMinMs each. Returns how many were placed.
+size_t SetCaptions(json& draft, const std::vector<std::string>& captions) {
+  int64_t total = DraftDurationMs(draft);
+  int64_t start = FindTrack(draft, 7) ? std::min(kTitleMs, total) : 0;
+  size_t n = std::min(captions.size(),
+                      static_cast<size_t>(std::max<int64_t>(0, total - start) / kCaptionMinMs));
+  if (n == 0) return 0;
+  json segments = json::array();
+  for (size_t i = 0; i < n; ++i) {
+    int64_t st = start + (total - start) * static_cast<int64_t>(i) / static_cast<int64_t>(n);
+    int64_t end = start + (total - start) * static_cast<int64_t>(i + 1) / static_cast<int64_t>(n);
+    segments.push_back({{"st", st}, {"d", end - st}, {"m", {{"text", captions[i]}}}});
+  }
+  PutTrack(draft, 7, kCaptions, segments);
+  return n;
 }
 
 void Rescale(json& draft, int64_t new_total) {
@@ -214,7 +340,7 @@ void Rescale(json& draft, int64_t new_total) {
   if (old_total <= 0) return;
   double f = static_cast<double>(new_total) / old_total;
   for (auto& t : draft["t"]) {
-    bool title = t.value("tt", -1) == 7;
+    bool title = t.value("tt", -1) == 7 && !IsCaptions(t);
     for (auto& s : t["sg"]) {
       int64_t st = s.value("st", int64_t{0});
       int64_t end = st + s.value("d", int64_t{0});
@@ -235,12 +361,14 @@ void Rescale(json& draft, int64_t new_total) {
 
 Intent ParseIntent(const std::string& message) {
   Intent in;
-  std::string lower = Lower(message);
+  std::vector<Document> documents;
+  // What to do comes from the instruction alone: a "5%" or "3 minutes" in a document is content.
+  std::string instruction = SplitDocuments(message, &documents);
+  std::size_t quote_at = 0, quote_length = 0;
+  in.title = QuotedTitle(instruction, &quote_at, &quote_length);
+  std::string lower = Lower(instruction);
   in.duration_ms = ParseDurationMs(lower);
   std::smatch m;
-  if (std::regex_search(message, m, std::regex(R"("([^"]+)\"|“([^”]+)”)"))) {
-    in.title = m[1].matched ? m[1].str() : m[2].str();
-  }
   in.remove_title = Has(
       lower,
       R"(\b(remove|delete|drop)\s+(the\s+)?title\b|\bno\s+title\b|\bwithout\s+(a\s+|the\s+)?title\b)");
@@ -263,7 +391,30 @@ Intent ParseIntent(const std::string& message) {
   in.use_uploads = Has(
       lower,
       R"(\b(uploaded|these|those|my)\b.*\b(images?|photos?|pictures?|pics?|clips?|videos?|footage)\b)");
-  in.subject = Subject(lower);
+  std::string unquoted = instruction;
+  if (in.title) unquoted.replace(quote_at, quote_length, " ");
+  in.subject = Subject(Lower(unquoted));
+
+  // What to show comes from the documents: the first line is the title (unless the instruction
+  // quotes one), the first sentence of each further line a caption.
+  if (!documents.empty()) {
+    in.document = documents.front().name;
+    std::vector<std::string> lines;
+    for (const auto& d : documents) {
+      for (const auto& l : d.lines) {
+        std::string clean = CleanLine(l);
+        if (!clean.empty()) lines.push_back(clean);
+      }
+    }
+    if (!lines.empty()) {
+      std::string heading = Cut(lines.front(), kTitleMaxBytes);
+      if (!in.title) in.title = heading;
+      in.subject = heading;
+      for (size_t i = 1; i < lines.size() && in.captions.size() < 300; ++i) {
+        in.captions.push_back(Cut(FirstSentence(lines[i]), kCaptionMaxBytes));
+      }
+    }
+  }
   return in;
 }
 
@@ -311,6 +462,7 @@ json PostProduce(json draft, const Intent& intent) {
     std::string fallback = intent.subject.empty() ? "My Video" : TitleCase(intent.subject);
     SetTitle(draft, intent.title.value_or(fallback));
   }
+  if (!intent.captions.empty()) SetCaptions(draft, intent.captions);
   return draft;
 }
 
@@ -335,6 +487,13 @@ json ApplyEdit(json draft, const Intent& intent, std::vector<std::string>* chang
   } else if (intent.title && !intent.remove_title) {
     SetTitle(draft, *intent.title);
     changes->push_back("title set to \"" + *intent.title + "\"");
+  }
+  if (!intent.captions.empty()) {
+    size_t n = SetCaptions(draft, intent.captions);
+    if (n > 0) {
+      changes->push_back("captions set from " + intent.document + " (" + std::to_string(n) +
+                         (n == 1 ? " line)" : " lines)"));
+    }
   }
   if (intent.remove_music && FindTrack(draft, 1)) {
     RemoveTracks(draft, 1);
@@ -386,7 +545,12 @@ std::string DescribeDraft(const json& draft) {
                std::to_string(Percent(sg[0]["m"].value("volume", kDefaultVolume))) + "%)";
         break;
       case 7:
-        item = "Title: \"" + sg[0]["m"].value("title", "") + "\" (" + range + ")";
+        if (IsCaptions(t)) {
+          item = "Captions: " + std::to_string(sg.size()) + (sg.size() == 1 ? " line" : " lines") +
+                 " (" + range + ")";
+        } else {
+          item = "Title: \"" + sg[0]["m"].value("title", "") + "\" (" + range + ")";
+        }
         break;
       default:
         continue;

@@ -12,10 +12,12 @@ namespace sandbox {
 
 struct Intent {
   std::optional<int64_t> duration_ms;  // "10-second", "30s", "1 minute"
-  std::optional<std::string> title;    // the first "…" or “…” quote
-  bool music = false;                  // music, BGM, soundtrack, song
-  std::string mood;                    // "Upbeat", "Lo-fi", … ("" if none named)
-  std::optional<double> volume;        // "20%" → 0.2
+  std::optional<std::string> title;  // the first "…", '…', “…” or ‘…’ quote; else the document's
+  std::vector<std::string> captions;  // from the documents' paragraphs after their first line
+  std::string document;               // the first document's file name ("" if none)
+  bool music = false;                 // music, BGM, soundtrack, song
+  std::string mood;                   // "Upbeat", "Lo-fi", … ("" if none named)
+  std::optional<double> volume;       // "20%" → 0.2
   bool remove_music = false, remove_title = false;
   std::optional<int> width, height;  // from 9:16 / vertical / square / 16:9 …
   std::string aspect;                // "9:16", "1:1", "16:9"
@@ -23,11 +25,14 @@ struct Intent {
   std::string subject;               // a short description: "city timelapse"
 };
 
+// A message may carry documents (nemo-send -f): the instruction around them says what to do
+// (length, music, aspect), the documents what to show (title, captions). They come between
+// "--- document: NAME ---" and "--- end of NAME ---" lines.
 Intent ParseIntent(const std::string& message);
 
 // Stage one of a generation: the raw video track (and canvas). `uploads` are video_infos.
 nlohmann::json RawVideoDraft(const Intent& intent, const nlohmann::json& uploads);
-// Stage two: BGM and title tracks.
+// Stage two: BGM, title and (from a document) captions tracks.
 nlohmann::json PostProduce(nlohmann::json draft, const Intent& intent);
 // An edit of an existing draft; `changes` gets one phrase per change ("title set to \"X\"").
 nlohmann::json ApplyEdit(nlohmann::json draft, const Intent& intent,

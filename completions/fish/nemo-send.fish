@@ -1,7 +1,7 @@
 # fish completion for nemo-send
 # Long flags (as --help prints them): --api --compact --error-format --file --help --idle-timeout --message-stdin --pretty --quiet --raw-events --recover-timeout --session --stream --text --timeout --verbose --version
 complete -c nemo-send -l session -x -d 'Session id'
-complete -c nemo-send -s f -l file -r -F -d 'Read the message from a .txt, .md, .pdf or .docx file'
+complete -c nemo-send -s f -l file -r -F -d 'A document to send with the message (repeatable)'
 complete -c nemo-send -l message-stdin -d 'Read the message from stdin (no context then)'
 complete -c nemo-send -l timeout -x -d 'Give up on the whole run after this long'
 complete -c nemo-send -l idle-timeout -x -d 'Give up after only keep-alives or silence'

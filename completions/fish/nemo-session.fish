@@ -5,6 +5,7 @@ complete -c nemo-session -n "not __fish_seen_subcommand_from new link" -a link -
 complete -c nemo-session -n "not __fish_seen_subcommand_from link" -l name -r -d 'Project name'
 complete -c nemo-session -n "not __fish_seen_subcommand_from link" -l language -x -a 'en zh es fr de ja ko pt' -d 'Reply language'
 complete -c nemo-session -n "__fish_seen_subcommand_from link" -l session -r -d 'Session id'
+complete -c nemo-session -n "__fish_seen_subcommand_from link" -l task -r -d 'Task id of that session'
 complete -c nemo-session -l api -r -d 'API base URL'
 complete -c nemo-session -l pretty -d 'Indent the JSON output'
 complete -c nemo-session -l compact -d 'One-line JSON output'

@@ -133,6 +133,16 @@ requested() { sandbox_counters | jq '[.anon_token_requests[]] | add // 0'; }
   [ "$status" -eq 3 ]
 }
 
+@test "login --with-token with a refused token blames the token on stdin, not NEMO_TOKEN" {
+  run --separate-stderr bash -c 'echo "nmv_usr_not_a_real_token" | nemo-auth login --with-token'
+  [ "$status" -eq 3 ]
+  [ -z "$output" ]
+  [[ ${stderr_lines[0]} == "nemo-auth: the token on stdin was refused: "* ]]
+  [[ $stderr != *NEMO_TOKEN* ]]
+  [[ ${stderr_lines[1]} == "hint: "*"nothing was stored"* ]]
+  [ ! -e "$CONF/credentials.json" ] || ! grep -q registered "$CONF/credentials.json"
+}
+
 @test "NEMO_NO_AUTO_AUTH=1 without a token is exit 3 with a hint" {
   run --separate-stderr env NEMO_NO_AUTO_AUTH=1 nemo-session
   [ "$status" -eq 3 ]

@@ -33,8 +33,27 @@ teardown_file() { sandbox_stop; }
   [[ $output != *nmv_usr_* ]]
 }
 
+@test "link --session ID of another session: its own --task, never the context's task id" {
+  cd "$BATS_TEST_TMPDIR"
+  nemo-session >first.json
+  other=$(nemo-session | jq -r .session_id)
+  run --separate-stderr nemo-session link --session "$other" <first.json
+  [ "$status" -eq 2 ]
+  [ -z "$output" ]
+  [ "${stderr_lines[0]}" = "nemo-session: link: no task id for session $other" ]
+  [[ ${stderr_lines[1]} == "hint: "*"--task"* ]]
+  run --separate-stderr nemo-session link --session "$other" </dev/null
+  [ "$status" -eq 2 ]
+  run --separate-stderr nemo-session link --session "$other" --task task_given </dev/null
+  [ "$status" -eq 0 ]
+  jq -e --arg s "$other" '.session_id == $s and (.link | contains("ct=clm_"))' <<<"$output"
+  # the session in the context: its task id goes along
+  run --separate-stderr nemo-session link --session "$(jq -r .session_id first.json)" <first.json
+  [ "$status" -eq 0 ]
+}
+
 @test "a session that does not exist gives exit 4" {
-  run --separate-stderr nemo-session link --session ses_doesnotexist
+  run --separate-stderr nemo-session link --session ses_doesnotexist --task task_x
   [ "$status" -eq 4 ]
   [ -z "$output" ]
   [[ $stderr == nemo-session:* ]]
@@ -56,7 +75,7 @@ teardown_file() { sandbox_stop; }
   run bash -c 'nemo auth | nemo session --name front | jq -r .session_id'
   [ "$status" -eq 0 ]
   [[ $output == ses_* ]]
-  run nemo session link --session ses_nope
+  run nemo session link --session ses_nope --task task_nope
   [ "$status" -eq 4 ]
 }
 

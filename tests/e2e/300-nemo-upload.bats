@@ -167,3 +167,16 @@ faulted_upload_answers_429() {
   [ "$status" -eq 0 ]
   [[ $stderr == *"clip.mp4"*"100%"* ]]
 }
+
+@test "--jobs: when a file fails, the files that reached the session are named, after the error's own hint" {
+  # A sandbox of its own (this test's process only) whose size limit refuses the clip: 4002, an
+  # error with a hint of its own.
+  sandbox_start --max-upload 4096
+  nemo-session </dev/null >"$BATS_TEST_TMPDIR/small.json"
+  run --separate-stderr nemo-upload --jobs 1 a.png b.jpg clip.mp4 <"$BATS_TEST_TMPDIR/small.json"
+  sandbox_stop
+  [ "$status" -eq 7 ]
+  [ -z "$output" ]
+  [[ ${stderr_lines[0]} == "nemo-upload: "*"[4002]" ]]
+  [[ ${stderr_lines[1]} == "hint: compress or trim"*"; 2 of 3 files reached the session before the failure (a.png, b.jpg); they are not in the output" ]]
+}

@@ -25,6 +25,8 @@ teardown() { sandbox_reset; }
   jq -e '.tools | all(.ok == true and (.seconds | type == "number"))' <<<"$output"
   jq -e '.summary | contains("Title: \"Urban Dreams\"")' <<<"$output"
   jq -e '.changes.sentence | contains("Title added: \"Urban Dreams\"")' <<<"$output"
+  # the session's empty draft had the default canvas: a generation adds tracks, not a canvas
+  jq -e '.changes.sentence | startswith("Video added: ")' <<<"$output"
   [ "$(sandbox_counters | jq -r --arg s "$sid" '.messages[$s]')" -eq 1 ]
 }
 

@@ -140,10 +140,37 @@ TEST(DraftChanges, SaysNoChangeForEqualDrafts) {
   EXPECT_EQ(changes["sentence"], "No change to the draft");
 }
 
+// A draft that is null, left out of the state, {} or without tracks had the service's default
+// canvas (1920x1080): what a first generation adds is tracks, not a canvas, however the empty
+// draft was written.
 TEST(DraftChanges, ReportsEverythingAddedToAnEmptyDraft) {
-  EXPECT_EQ(DraftChanges(json::object(), kDraft)["sentence"],
-            "Canvas added: 1920x1080; Video added: city timelapse (0-10s); BGM added: Lo-fi "
-            "(0-10s, 35%); Title added: \"Urban Dreams\" (0-3s)");
+  const std::string added =
+      "Video added: city timelapse (0-10s); BGM added: Lo-fi (0-10s, 35%); Title added: "
+      "\"Urban Dreams\" (0-3s)";
+  for (const char* empty :
+       {"null", "{}", R"({"t":[]})", R"({"t":[],"m":{"width":1920,"height":1080}})",
+        R"({"state":{"draft":null,"video_infos":[]}})", R"({"state":{"video_infos":[]}})"}) {
+    EXPECT_EQ(DraftChanges(json::parse(empty), kDraft)["sentence"], added) << empty;
+  }
+  // A first draft on another canvas says so, as it would from an empty draft with a canvas.
+  json vertical = kDraft;
+  vertical["m"]["width"] = 1080;
+  vertical["m"]["height"] = 1920;
+  EXPECT_EQ(DraftChanges(json(), vertical)["items"][0]["text"],
+            "Canvas altered: 1920x1080 → 1080x1920");
+  // A first draft that does not say its canvas reports no canvas at all.
+  json no_canvas = kDraft;
+  no_canvas.erase("m");
+  EXPECT_EQ(DraftChanges(json(), no_canvas)["sentence"], added);
+  // A draft emptied loses its tracks; its canvas stays what the service says it is.
+  EXPECT_EQ(DraftChanges(kDraft, json())["sentence"],
+            "Video removed: city timelapse (0-10s); BGM removed: Lo-fi (0-10s, 35%); Title "
+            "removed: \"Urban Dreams\" (0-3s)");
+}
+
+// A state without a draft is an empty draft, not a draft.
+TEST(NormalizeDraft, ReadsAStateWithoutADraftAsEmpty) {
+  EXPECT_EQ(NormalizeDraft(json::parse(R"({"state":{"video_infos":[{"f":1}]}})")), json::object());
 }
 
 TEST(DraftChanges, NamesAChangedSourceAsChangedSegments) {

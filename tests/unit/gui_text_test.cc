@@ -56,6 +56,24 @@ TEST(TranslateGuiPhrases, TurnsAccountAndBillingPagesIntoCredits) {
             "check credits with `nemo-auth credits`");
 }
 
+// Where the button or panel sits on the screen goes with the phrase: a terminal has no corner.
+TEST(TranslateGuiPhrases, TakesTheGuiPlaceAlongWithThePhrase) {
+  EXPECT_EQ(TranslateGuiPhrases("Click the Export button in the top right corner to download it."),
+            "Run `nemo-export` to download it.");
+  EXPECT_EQ(TranslateGuiPhrases("Open the media panel on the left panel to see your clips."),
+            "Run `nemo-state` to see your clips.");
+  EXPECT_EQ(TranslateGuiPhrases("Drag the clip to the timeline on the left, then wait."),
+            "Send an edit with `nemo-send`, then wait.");
+  EXPECT_EQ(TranslateGuiPhrases("Hit the preview button at the bottom of the screen."),
+            "See the track summary with `nemo-state --summary`.");
+  EXPECT_EQ(TranslateGuiPhrases("go to the billing page in the right-hand sidebar"),
+            "check credits with `nemo-auth credits`");
+  EXPECT_EQ(TranslateGuiPhrases("Click Export from the menu bar."), "Run `nemo-export`.");
+  // A place that follows no GUI phrase is the reply's own business.
+  EXPECT_EQ(TranslateGuiPhrases("The logo sits in the top right corner."),
+            "The logo sits in the top right corner.");
+}
+
 TEST(TranslateGuiPhrases, MatchesRegardlessOfCase) {
   EXPECT_EQ(TranslateGuiPhrases("CLICK THE EXPORT BUTTON"), "Run `nemo-export`");
 }

@@ -1,51 +1,18 @@
 #include "message.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
+#include <cstdio>
 
 #include "error.h"
+#include "temp_files.h"
 
 namespace nemo {
 namespace {
 
-namespace fs = std::filesystem;
-
-int ExitOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.exit_code();
-  }
-  return 0;
-}
-
-class TempDir {
- public:
-  TempDir() {
-    char name[] = "/tmp/nemo-message-test-XXXXXX";
-    path_ = mkdtemp(name);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string Write(const std::string& name, const std::string& content) const {
-    std::string p = path_ + "/" + name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-bool HaveProgram(const std::string& name) {
-  std::string cmd = "command -v " + name + " >/dev/null 2>&1";
-  return std::system(cmd.c_str()) == 0;
-}
+using testing::ExitOf;
+using testing::MessageOf;
+using testing::TempDir;
 
 // Multi-byte text (accents, CJK, emoji) passes through byte for byte.
 TEST(CheckMessage, KeepsUtf8Intact) {
@@ -97,125 +64,73 @@ TEST(ReadMessageStream, StopsReadingPastTheLimit) {
   std::fclose(f);
 }
 
-// .txt and .md are sent as they are, newlines included.
-TEST(ReadMessageFile, ReadsTextAndMarkdownAsTheyAre) {
-  TempDir dir;
-  EXPECT_EQ(ReadMessageFile(dir.Write("a.txt", "line one\nline two\n")), "line one\nline two\n");
-  EXPECT_EQ(ReadMessageFile(dir.Write("b.md", "# Promo\n\n- *upbeat*\n")),
-            "# Promo\n\n- *upbeat*\n");
+// The instruction comes first, then each document between lines that name its file (not its
+// directories), in the order given.
+TEST(MessageBuilder, LabelsEachDocumentAfterTheInstruction) {
+  MessageBuilder b("turn this blog intro into a 30-second video", 2);
+  b.Add("/home/ann/blog/intro.docx", "Spring at the bakery\nWe turn ten.\n\n");
+  b.Add("notes.md", "- croissants\n");
+  EXPECT_EQ(std::move(b).Finish(),
+            "turn this blog intro into a 30-second video\n\n"
+            "--- document: intro.docx ---\nSpring at the bakery\nWe turn ten.\n"
+            "--- end of intro.docx ---\n\n"
+            "--- document: notes.md ---\n- croissants\n--- end of notes.md ---");
 }
 
-// A missing file is a usage error; an unknown type is an unsupported file.
-TEST(ReadMessageFile, RefusesMissingAndUnknownFiles) {
-  TempDir dir;
-  EXPECT_EQ(ExitOf([&] { ReadMessageFile(dir.path() + "/none.txt"); }), kExitUsage);
-  EXPECT_EQ(ExitOf([&] { ReadMessageFile(dir.Write("x.png", "\x89PNG")); }), kExitUnsupportedFile);
-  EXPECT_EQ(ExitOf([&] { ReadMessageFile(dir.Write("empty.md", "\n\n")); }), kExitUsage);
+// One document and no instruction: the file is the prompt, sent as it is.
+TEST(MessageBuilder, SendsALoneDocumentAsItIs) {
+  MessageBuilder b("", 1);
+  EXPECT_EQ(b.RoomFor("a.txt"), kMaxMessageBytes);
+  b.Add("a.txt", "line one\nline two\n");
+  EXPECT_EQ(std::move(b).Finish(), "line one\nline two\n");
 }
 
-// Paragraphs become lines, runs of one paragraph join, tags and attributes vanish.
-TEST(DocxText, TurnsParagraphsIntoLines) {
-  DocxText d;
-  d.Feed(
-      R"(<?xml version="1.0"?><w:document xmlns:w="x"><w:body><w:p w:rsidR="1"><w:r><w:t>A 10-second </w:t></w:r>)"
-      R"(<w:r><w:t xml:space="preserve">video</w:t></w:r></w:p><w:p/><w:p><w:r><w:t>titled &quot;Urban &amp; Dreams&quot;</w:t>)"
-      R"(<w:tab/><w:t>caf&#233; &#x1F3AC;</w:t><w:br/><w:t>end</w:t></w:r></w:p></w:body></w:document>)");
-  d.Finish();
-  EXPECT_EQ(d.text(),
-            "A 10-second video\n\ntitled \"Urban & Dreams\"\tcaf\xC3\xA9 \xF0\x9F\x8E\xAC\nend");
+// Several documents without an instruction are still labelled.
+TEST(MessageBuilder, LabelsDocumentsWithoutAnInstruction) {
+  MessageBuilder b("  ", 2);
+  b.Add("a.txt", "A");
+  b.Add("b.txt", "B");
+  EXPECT_EQ(std::move(b).Finish(),
+            "--- document: a.txt ---\nA\n--- end of a.txt ---\n\n"
+            "--- document: b.txt ---\nB\n--- end of b.txt ---");
 }
 
-// The XML may arrive in chunks split anywhere, even inside a tag or an entity.
-TEST(DocxText, AcceptsChunksSplitAnywhere) {
-  std::string xml = "<w:p><w:r><w:t>fish &amp; chips</w:t></w:r></w:p><w:p><w:t>x</w:t></w:p>";
-  for (std::size_t split = 0; split <= xml.size(); ++split) {
-    DocxText d;
-    d.Feed(std::string_view(xml).substr(0, split));
-    d.Feed(std::string_view(xml).substr(split));
-    d.Finish();
-    EXPECT_EQ(d.text(), "fish & chips\nx") << split;
-  }
+// The limit is for the whole message: the room left shrinks with each part, and the document
+// that takes the message over is the one named, with what came before it.
+TEST(MessageBuilder, NamesTheDocumentThatTakesTheMessageOverTheLimit) {
+  std::string instruction(1000, 'i');
+  MessageBuilder b(instruction, 2);
+  std::size_t room = b.RoomFor("a.txt");
+  EXPECT_LT(room, kMaxMessageBytes - 1000);
+  b.Add("a.txt", std::string(room - 100, 'a'));
+  EXPECT_LT(b.RoomFor("b.txt"), 100u);
+  std::string text(b.RoomFor("b.txt") + 1, 'b');
+  EXPECT_EQ(ExitOf([&] { b.Add("b.txt", text); }), kExitUsage);
+  EXPECT_EQ(MessageOf([&] { b.Add("b.txt", text); }),
+            "b.txt: message too long with the instruction and 1 file before it (over 1 MiB; "
+            "limit 1 MiB)");
 }
 
-// A real .docx (a zip holding word/document.xml) is read through unzip.
-TEST(ReadMessageFile, ExtractsTheTextOfADocx) {
-  if (!HaveProgram("zip") || !HaveProgram("unzip")) GTEST_SKIP() << "zip/unzip not installed";
-  TempDir dir;
-  fs::create_directories(dir.path() + "/doc/word");
-  dir.Write(
-      "doc/word/document.xml",
-      "<w:document><w:body><w:p><w:r><w:t>Make a promo</w:t></w:r></w:p>"
-      "<w:p><w:r><w:t>with upbeat music \xE2\x99\xAA</w:t></w:r></w:p></w:body></w:document>");
-  std::string cmd = "cd '" + dir.path() + "/doc' && zip -q -r ../brief.docx word";
-  ASSERT_EQ(std::system(cmd.c_str()), 0);
-  EXPECT_EQ(ReadMessageFile(dir.path() + "/brief.docx"),
-            "Make a promo\nwith upbeat music \xE2\x99\xAA");
+// A message that fills the limit exactly is sent.
+TEST(MessageBuilder, AcceptsAMessageOfExactlyTheLimit) {
+  MessageBuilder b("make a video", 1);
+  b.Add("a.txt", std::string(b.RoomFor("a.txt"), 'a'));
+  EXPECT_EQ(std::move(b).Finish().size(), kMaxMessageBytes);
 }
 
-// A .docx that is not a zip is refused as an unsupported file.
-TEST(ReadMessageFile, RefusesABrokenDocx) {
-  if (!HaveProgram("unzip")) GTEST_SKIP() << "unzip not installed";
-  TempDir dir;
-  EXPECT_EQ(ExitOf([&] { ReadMessageFile(dir.Write("bad.docx", "not a zip")); }),
-            kExitUnsupportedFile);
+// An instruction over the limit is refused before any document is read.
+TEST(MessageBuilder, RefusesAnOversizedInstructionAtOnce) {
+  EXPECT_EQ(ExitOf([] { MessageBuilder(std::string(kMaxMessageBytes + 1, 'a'), 1); }), kExitUsage);
+  EXPECT_EQ(ExitOf([] { MessageBuilder("caf\xE9", 1); }), kExitUsage);
 }
 
-// A program that is not installed is named, with the package to install in the hint.
-TEST(RunProgram, NamesAMissingProgram) {
-  try {
-    RunProgram(
-        {"nemo-no-such-program-xyz"}, [](std::string_view) { return true; }, "x.pdf",
-        "install poppler-utils");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.exit_code(), kExitUnsupportedFile);
-    EXPECT_NE(std::string(e.what()).find("nemo-no-such-program-xyz"), std::string::npos);
-    EXPECT_EQ(e.hint(), "install poppler-utils");
-  }
-}
-
-// Arguments reach the program as they are: no shell interprets them.
-TEST(RunProgram, PassesArgumentsWithoutAShell) {
-  std::string out;
-  int status = RunProgram(
-      {"printf", "%s", "$(echo no); *"},
-      [&](std::string_view c) {
-        out.append(c);
-        return true;
-      },
-      "test", "");
-  EXPECT_EQ(status, 0);
-  EXPECT_EQ(out, "$(echo no); *");
-}
-
-// A PDF goes through pdftotext when it is installed.
-TEST(ReadMessageFile, ExtractsTheTextOfAPdf) {
-  if (!HaveProgram("pdftotext")) GTEST_SKIP() << "poppler-utils not installed";
-  TempDir dir;
-  // A minimal one-page PDF with the text "Hello promo".
-  std::string stream = "BT /F1 24 Tf 72 700 Td (Hello promo) Tj ET";
-  std::string objs[] = {
-      "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-      "/Resources << /Font << /F1 5 0 R >> >> >>",
-      "<< /Length " + std::to_string(stream.size()) + " >>\nstream\n" + stream + "\nendstream",
-      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
-  std::string pdf = "%PDF-1.4\n";
-  std::vector<std::size_t> offsets;
-  for (int i = 0; i < 5; ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objs[i] + "\nendobj\n";
-  }
-  std::size_t xref = pdf.size();
-  pdf += "xref\n0 6\n0000000000 65535 f \n";
-  for (auto o : offsets) {
-    char line[32];
-    std::snprintf(line, sizeof line, "%010zu 00000 n \n", o);
-    pdf += line;
-  }
-  pdf += "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  std::string text = ReadMessageFile(dir.Write("brief.pdf", pdf));
-  EXPECT_NE(text.find("Hello promo"), std::string::npos) << text;
+// A document without text (a scanned PDF), or not UTF-8, is named in the error.
+TEST(MessageBuilder, RefusesBlankAndNonUtf8Documents) {
+  MessageBuilder b("make a video", 1);
+  EXPECT_EQ(MessageOf([&] { b.Add("scan.pdf", "\n \n"); }), "scan.pdf: no text in this file");
+  EXPECT_EQ(MessageOf([&] { b.Add("l1.txt", "caf\xE9"); }), "l1.txt: not valid UTF-8 (at byte 3)");
+  MessageBuilder lone("", 1);
+  EXPECT_EQ(MessageOf([&] { lone.Add("empty.md", "\n\n"); }), "empty.md: the message is empty");
 }
 
 }  // namespace
