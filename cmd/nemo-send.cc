@@ -196,7 +196,11 @@ int main(int argc, char** argv) {
     ctx["changes"] = changes;
     ctx["silent"] = silent;
     ctx["recovered"] = run.dropped;
-    if (after) ctx["summary"] = nemo::TrackSummary(*after);
+    if (after) {
+      ctx["summary"] = nemo::TrackSummary(*after);
+    } else {
+      ctx.erase("summary");  // the one from upstream no longer describes the draft
+    }
 
     if (o.text) {
       std::string reply = run.events.reply();

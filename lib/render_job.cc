@@ -205,9 +205,10 @@ RenderJob RenderClient::Submit(const std::string& session_id, const json& draft,
     } catch (const Error& e) {
       // Only a lost or unusable answer is sent again: an error with an API code is the
       // service refusing this submit, and another would be refused (or taken) all the same.
-      if (attempt == 0 && Transient(e) && e.exit_code() != kExitRateLimited && e.api_code() == 0) {
-        continue;
-      }
+      bool lost =
+          e.exit_code() == kExitNetwork || e.exit_code() == kExitTimeout ||
+          (e.exit_code() == kExitBadResponse && (e.http_status() >= 500 || e.http_status() < 400));
+      if (attempt == 0 && lost && e.api_code() == 0) continue;
       throw;
     }
   }

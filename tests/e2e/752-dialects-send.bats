@@ -13,7 +13,7 @@ teardown_file() { sandbox_stop; }
 setup() { dialects_setup; }
 
 @test "nemo-send: the state read before sending (nothing is sent)" {
-  RETRIES_5XX=2 matrix_endpoint send-before '^GET /api/state/' \
+  RETRIES_5XX=2 MORE_SENDS=1 matrix_endpoint send-before '^GET /api/state/' \
     'nemo-send -q "make the title \"Before\"" <"$CTX"' '.reply | length > 0' 1001 1002 503
   matrix_report
 }
@@ -61,9 +61,11 @@ setup() { dialects_setup; }
   # The gateway answers every state read with a 503, and the client's backoff between tries is a
   # minute: only --timeout can end this. (timeout 60 is a watchdog: 124 means it did not.)
   sandbox_fault '{"inject": "^GET /api/state/", "inject_code": 503, "inject_times": 1000}'
+  local sends
+  sends=$(sandbox_counters | jq '.hits["POST /run_sse"] // 0')
   NEMO_RETRY_BASE_MS=60000 run --separate-stderr timeout 60 nemo-send -q --timeout 1s 'hello' <"$CTX"
   echo "# $status ${stderr_lines[*]}" >&2
   [ "$status" -eq 13 ]
   [[ ${stderr_lines[0]} == "nemo-send: "*503* ]]
-  [ "$(sandbox_counters | jq '.hits["POST /run_sse"] // 0')" -eq 0 ]
+  [ "$(sandbox_counters | jq '.hits["POST /run_sse"] // 0')" -eq "$sends" ]
 }

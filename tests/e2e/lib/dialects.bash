@@ -63,7 +63,7 @@ expect_exit() {
     return
   fi
   # A run that ended in an error event of the service's own is a failed job (12).
-  if [[ $dialect == event ]] && [ "$code" -ge 500 ]; then
+  if [[ $dialect == event ]] && [ "$code" -ge 500 ] && [ "$code" -lt 600 ]; then
     echo 12
     return
   fi
