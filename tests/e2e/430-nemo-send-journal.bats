@@ -213,3 +213,13 @@ journal_parses() {
   [[ $stderr == *"this edit costs about 70, 10 available"* ]]
   [ "$(messages)" -eq 2 ]
 }
+
+@test "a journal that cannot be written stops nemo-send before it sends" {
+  echo "not a directory" >state-file
+  XDG_STATE_HOME=$PWD/state-file run --separate-stderr nemo-send 'a 4-second video' <ctx.json
+  [ "$status" -eq 2 ]
+  [ -z "$output" ]
+  [[ ${stderr_lines[0]} == "nemo-send: $PWD/state-file/nemovideo"*": cannot create the directory: "* ]]
+  [[ ${stderr_lines[1]} == "hint: the journal lives in"* ]]
+  [ "$(messages)" -eq 0 ]
+}
