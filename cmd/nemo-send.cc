@@ -111,6 +111,50 @@ json Result(const nemo::RunResult* run, const json& before, const json& after) {
           {"summary", nemo::TrackSummary(after)}};
 }
 
+// A message whose run finished: its result again, not the message (SPEC "Replies and re-runs").
+json Replay(const std::string& prog, const std::string& sid, const json& record, json ctx) {
+  nemo::PrintWarning(prog, "this message already went to session " + sid + " at " +
+                               record.value("created_at", "?") +
+                               " and its run finished (journal); not sending it again, "
+                               "repeating its result (--again sends it anyway)");
+  ctx.update(record.value("result", json::object()));
+  ctx["replayed"] = true;
+  return ctx;
+}
+
+// A message sent by a nemo-send that ended before its run did (killed, timed out, interrupted):
+// its outcome is read from the session state, as after a broken stream, and recorded.
+json RecoverRecorded(const std::string& prog, nemo::Api& api, const std::string& sid,
+                     nemo::Journal::Entry& entry, const json& before,
+                     const nemo::RunOptions& follow, const Options& o, json ctx) {
+  json record = *entry.value();
+  nemo::PrintWarning(prog, "this message went to session " + sid + " at " +
+                               record.value("created_at", "?") +
+                               " and that nemo-send ended before its run did (journal); not "
+                               "sending it again: reading the session state until the draft "
+                               "settles (--again sends it anyway)");
+  json sent_before = record.value("before", before);
+  json after;
+  try {
+    after = nemo::RecoverAfterDrop(api, sid, sent_before, follow, o.recover_timeout);
+  } catch (const nemo::Error& e) {
+    if (e.exit_code() != nemo::kExitNetwork) throw;
+    throw nemo::Error(nemo::kExitNetwork,
+                      "the message was sent before (journal) and the draft did not change within " +
+                          o.recover_timeout + " (--recover-timeout)",
+                      "check with nemo-state; if the message never reached the service, send it "
+                      "again with --again");
+  }
+  json result = Result(nullptr, sent_before, after);
+  record["status"] = "done";
+  record["exit"] = 0;
+  record["result"] = result;
+  record.erase("before");
+  entry.Write(record);
+  ctx.update(result);
+  return ctx;
+}
+
 // The context on stdout (with --stream as the last NDJSON line; with --text only the reply), or
 // into the -O file.
 int Report(const nemo::Program& prog, const Options& o, const json& ctx) {
@@ -195,46 +239,11 @@ int main(int argc, char** argv) {
     json before = nemo::DraftOfState(api.Get(nemo::paths::State(sid)));
 
     switch (nemo::DecideSend(entry.value(), o.again)) {
-      case nemo::SendAction::kReplay: {
-        nemo::PrintWarning(prog.name(),
-                           "this message already went to session " + sid + " at " +
-                               entry.value()->value("created_at", "?") +
-                               " and its run finished (journal); not sending it again, "
-                               "repeating its result (--again sends it anyway)");
-        ctx.update(entry.value()->value("result", json::object()));
-        ctx["replayed"] = true;
-        return Report(prog, o, ctx);
-      }
-      case nemo::SendAction::kRecover: {
-        const json& record = *entry.value();
-        nemo::PrintWarning(prog.name(),
-                           "this message went to session " + sid + " at " +
-                               record.value("created_at", "?") +
-                               " and that nemo-send ended before its run did (journal); not "
-                               "sending it again: reading the session state until the draft "
-                               "settles (--again sends it anyway)");
-        json sent_before = record.value("before", before);
-        json after;
-        try {
-          after = nemo::RecoverAfterDrop(api, sid, sent_before, follow, o.recover_timeout);
-        } catch (const nemo::Error& e) {
-          if (e.exit_code() != nemo::kExitNetwork) throw;
-          throw nemo::Error(nemo::kExitNetwork,
-                            "the message was sent before (journal) and the draft did not change "
-                            "within " +
-                                o.recover_timeout + " (--recover-timeout)",
-                            "check with nemo-state; if the message never reached the service, "
-                            "send it again with --again");
-        }
-        json result = Result(nullptr, sent_before, after);
-        json done = record;
-        done["status"] = "done";
-        done["result"] = result;
-        done.erase("before");
-        entry.Write(done);
-        ctx.update(result);
-        return Report(prog, o, ctx);
-      }
+      case nemo::SendAction::kReplay:
+        return Report(prog, o, Replay(prog.name(), sid, *entry.value(), ctx));
+      case nemo::SendAction::kRecover:
+        return Report(prog, o,
+                      RecoverRecorded(prog.name(), api, sid, entry, before, follow, o, ctx));
       case nemo::SendAction::kSend:
         break;
     }
