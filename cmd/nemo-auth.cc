@@ -101,6 +101,10 @@ int main(int argc, char** argv) {
     }
 
     if (token->parsed()) {
+      if (!prog.flags().context_out.empty()) {
+        throw nemo::Error(nemo::kExitUsage,
+                          "-O writes a context; `nemo-auth token` prints no context");
+      }
       // The one place the token is printed, because the user asked for it.
       std::printf("%s\n", api.Token().c_str());
       std::fflush(stdout);

@@ -1,14 +1,19 @@
 // nemo-export: render the session's draft on the server, follow the job, download the MP4
 // safely (FILE.part, fsync, rename; resumed, with a fallback) and report id, file, size, sha256.
+// The journal keeps the render submitted for each draft: a re-run after a kill follows that
+// render (or downloads it again) instead of submitting the draft a second time.
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "cli.h"
 #include "download.h"
 #include "draft.h"
+#include "journal.h"
 #include "progress.h"
 #include "render_job.h"
+#include "sha256.h"
 #include "state.h"
 #include "terminal.h"
 
@@ -31,13 +36,47 @@ nlohmann::json RenderContext(const nemo::RenderJob& job) {
           {"url", job.url.empty() ? nlohmann::json() : nlohmann::json(job.url)}};
 }
 
+// The render the journal recorded for this draft, as the service sees it now; nullopt when there
+// is none to follow (none recorded, --new, it failed, or the service does not know it).
+std::optional<nemo::RenderJob> RecordedRender(nemo::RenderClient& renders,
+                                              const nemo::Journal::Entry& entry, bool fresh,
+                                              bool quiet) {
+  auto id = nemo::RenderToFollow(entry.value(), fresh);
+  if (!id) return std::nullopt;
+  nemo::RenderJob job;
+  try {
+    job = renders.Poll(*id);
+  } catch (const nemo::Error& e) {
+    if (e.http_status() != 404) throw;
+    // "submitting": the process stopped before its request arrived. Otherwise the service forgot.
+    if (entry.value()->value("status", "") != "submitting") {
+      nemo::PrintWarning("nemo-export", "render " + *id +
+                                            " (journal) is unknown to the service; submitting the "
+                                            "draft again");
+    }
+    return std::nullopt;
+  }
+  if (job.status == "failed" || job.status == "cancelled") {
+    nemo::PrintWarning("nemo-export", "render " + *id + " (journal) " + job.status +
+                                          "; submitting the draft again");
+    return std::nullopt;
+  }
+  if (!quiet) {
+    std::fprintf(stderr,
+                 "nemo-export: following render %s, submitted for this draft at %s (journal); "
+                 "--new renders again\n",
+                 id->c_str(), entry.value()->value("created_at", "?").c_str());
+  }
+  return job;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   nemo::Program prog("nemo-export", "Render the session's draft and download the video",
                      "nemo-session | nemo-send \"a 10-second video\" | nemo-export -o video.mp4");
   std::string session, output, format = "mp4", quality = "high", timeout = "30m", draft_file;
-  bool no_download = false, detach = false, progress = false;
+  bool no_download = false, detach = false, progress = false, fresh = false;
   auto& app = prog.app();
   app.add_option("--session", session, "Session id (default: the context's session_id)")
       ->type_name("<id>");
@@ -58,6 +97,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-download", no_download, "Wait for the render, print its URL only");
   app.add_flag("--detach", detach, "Submit and exit at once (the render keeps going)");
   app.add_flag("--progress", progress, "Show progress on stderr even when it is not a terminal");
+  app.add_flag("--new", fresh, "Submit a new render even if the journal shows one for this draft");
 
   return prog.Run(argc, argv, [&] {
     auto timeout_ms = std::chrono::milliseconds(nemo::ParseDurationMs(timeout, "--timeout"));
@@ -88,8 +128,43 @@ int main(int argc, char** argv) {
                         "--summary`");
     }
 
+    // The journal entry of this draft, locked until this process ends: a second nemo-export of
+    // the same draft waits here, then follows (or downloads) the render the first one made.
+    const std::string& base = api.config().api_base;
+    std::string draft_sha256 = nemo::Sha256Hex(draft.dump());
+    nemo::Journal journal(nemo::JournalDir());
+    nemo::Journal::Entry entry =
+        journal.Open(nemo::RenderKey(base, sid, draft_sha256, format, quality), [&] {
+          nemo::PrintWarning(prog.name(),
+                             "another nemo-export is rendering this draft of session " + sid +
+                                 "; waiting for it to finish");
+        });
+    nlohmann::json record = {{"kind", "render"},  {"api", base},
+                             {"session_id", sid}, {"draft_sha256", draft_sha256},
+                             {"format", format},  {"quality", quality}};
+    auto save = [&](const char* status) {
+      record["status"] = status;
+      entry.Write(record);
+      record = *entry.value();
+    };
+
     nemo::RenderClient renders(api);
-    nemo::RenderJob job = renders.Submit(sid, draft, format, quality);
+    std::optional<nemo::RenderJob> recorded =
+        RecordedRender(renders, entry, fresh, prog.flags().quiet);
+    nemo::RenderJob job;
+    if (recorded) {
+      job = *recorded;
+      record = *entry.value();
+    } else {
+      // Each id is recorded before its request goes out: a re-run after a kill at any moment
+      // finds the render on the server (and follows it) or learns it never arrived (404).
+      job = renders.Submit(sid, draft, format, quality, [&](const std::string& id) {
+        record["render_id"] = id;
+        save("submitting");
+      });
+      record["render_id"] = job.id;
+      save("submitted");
+    }
     if (detach) {
       ctx["render"] = RenderContext(job);
       prog.WriteContext(ctx);
@@ -107,6 +182,7 @@ int main(int argc, char** argv) {
       try {
         job = renders.Follow(job, follow);
       } catch (const nemo::Error& e) {
+        if (e.exit_code() == nemo::kExitJobFailed) save("failed");  // a re-run submits again
         if (e.exit_code() != nemo::kExitInterrupted && e.exit_code() != nemo::kExitTerminated) {
           throw;
         }
@@ -114,11 +190,14 @@ int main(int argc, char** argv) {
         int sig = nemo::InterruptSignal();
         nemo::RequestInterrupt(0);
         renders.Cancel(job.id);
+        save("cancelled");
         nemo::RequestInterrupt(sig);
         throw nemo::Error(e.exit_code(), "interrupted; render " + job.id + " cancelled");
       }
       bar.Finish();
     }
+    record["url"] = job.url;
+    save("completed");
     ctx["render"] = RenderContext(job);
     if (no_download) {
       prog.WriteContext(ctx);
@@ -142,7 +221,8 @@ int main(int argc, char** argv) {
     };
     nemo::DownloadResult result = nemo::Download(api, download);
     bar.Finish();
-    if (target == "-") return 0;  // stdout carried the video; there is no room for a context
+    // stdout carried the video; there is no room for a context there (-O FILE has room).
+    if (target == "-" && prog.flags().context_out.empty()) return 0;
     ctx["file"] = result.file;
     ctx["bytes"] = result.bytes;
     ctx["sha256"] = result.sha256;

@@ -1,7 +1,8 @@
 // nemo-send: send one message to the session's agent and follow the run to its end. The message
 // goes out exactly once: a timeout or a broken stream is never answered by sending it again
 // (the backend keeps working and would charge twice); a broken stream is recovered by reading
-// the session state instead.
+// the session state instead. The journal carries that promise across processes: a re-run after a
+// crash or a kill recovers the run it finds recorded, and one that finished is not sent again.
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,10 +13,13 @@
 #include <vector>
 
 #include "cli.h"
+#include "credits.h"
 #include "document.h"
 #include "draft.h"
+#include "journal.h"
 #include "message.h"
 #include "run.h"
+#include "sha256.h"
 #include "status_line.h"
 #include "terminal.h"
 
@@ -30,6 +34,8 @@ struct Options {
   bool message_stdin = false;
   std::string timeout = "15m", idle_timeout = "10m", recover_timeout = "5m";
   bool stream = false, raw_events = false, text = false;
+  bool again = false;
+  long long cost = -1;  // -1: from the draft (generation or edit) and the environment
 };
 
 // The words (the instruction) and any -f documents, or stdin alone (--message-stdin, optionally
@@ -70,6 +76,118 @@ std::string ReadMessage(const Options& o) {
   return std::move(message).Finish();
 }
 
+// The journal's record of this message, written before the request goes out. The draft before
+// sending is kept so that a re-run can tell what the run changed.
+json SendRecord(const std::string& api, const std::string& sid, const std::string& message,
+                const json& before) {
+  std::size_t cut = std::min<std::size_t>(message.size(), 80);
+  // Never cut a UTF-8 character in half: back up to the start of the one at the cut.
+  while (cut > 0 && cut < message.size() &&
+         (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return {{"kind", "send"},
+          {"api", api},
+          {"session_id", sid},
+          {"message_sha256", nemo::Sha256Hex(message)},
+          {"message", message.substr(0, cut)},
+          {"status", "sending"},
+          {"pid", static_cast<long long>(getpid())},
+          {"before", before}};
+}
+
+// An error the server gave instead of starting the run: nothing was done, a re-run may send.
+bool Refused(const nemo::Error& e) {
+  switch (e.exit_code()) {
+    case nemo::kExitUsage:
+    case nemo::kExitAuth:
+    case nemo::kExitSessionNotFound:
+    case nemo::kExitNoCredits:
+    case nemo::kExitRateLimited:
+      return true;
+    default:
+      return false;  // a timeout, Ctrl-C, a 5xx: the run may be going on without us
+  }
+}
+
+// The keys this program adds to the context, kept in the journal so a re-run repeats them.
+// Without `after` (the state after a completed run could not be read) the changes are unknown,
+// and the summary is null: the one from upstream no longer describes the draft.
+json Result(const nemo::RunResult* run, const json& before, const std::optional<json>& after) {
+  json changes = after ? nemo::DraftChanges(before, *after)
+                       : json{{"items", json::array()},
+                              {"sentence", "Unknown: the session state could not be read"},
+                              {"unknown", true}};
+  return {{"reply", run ? run->events.reply() : ""},
+          {"texts", run ? json(run->events.texts()) : json::array()},
+          {"tools", run ? json(run->events.tools()) : json::array()},
+          {"changes", changes},
+          {"silent", run ? !run->events.saw_text() : true},
+          {"recovered", run ? run->dropped : true},
+          {"summary", after ? json(nemo::TrackSummary(*after)) : json(nullptr)}};
+}
+
+// A message whose run finished: its result again, not the message (SPEC "Replies and re-runs").
+json Replay(const std::string& prog, const std::string& sid, const json& record, json ctx) {
+  nemo::PrintWarning(prog, "this message already went to session " + sid + " at " +
+                               record.value("created_at", "?") +
+                               " and its run finished (journal); not sending it again, "
+                               "repeating its result (--again sends it anyway)");
+  ctx.update(record.value("result", json::object()));
+  ctx["replayed"] = true;
+  return ctx;
+}
+
+// A message sent by a nemo-send that ended before its run did (killed, timed out, interrupted):
+// its outcome is read from the session state, as after a broken stream, and recorded.
+json RecoverRecorded(const std::string& prog, nemo::Api& api, const std::string& sid,
+                     nemo::Journal::Entry& entry, const json& before,
+                     const nemo::RunOptions& follow, const Options& o, json ctx) {
+  json record = *entry.value();
+  nemo::PrintWarning(prog, "this message went to session " + sid + " at " +
+                               record.value("created_at", "?") +
+                               " and that nemo-send ended before its run did (journal); not "
+                               "sending it again: reading the session state until the draft "
+                               "settles (--again sends it anyway)");
+  json sent_before = record.value("before", before);
+  json after;
+  try {
+    after = nemo::RecoverAfterDrop(api, sid, sent_before, follow, o.recover_timeout);
+  } catch (const nemo::Error& e) {
+    if (e.exit_code() != nemo::kExitNetwork) throw;
+    throw nemo::Error(nemo::kExitNetwork,
+                      "the message was sent before (journal) and the draft did not change within " +
+                          o.recover_timeout + " (--recover-timeout)",
+                      "check with nemo-state; if the message never reached the service, send it "
+                      "again with --again");
+  }
+  json result = Result(nullptr, sent_before, after);
+  record["status"] = "done";
+  record["exit"] = 0;
+  record["result"] = result;
+  record.erase("before");
+  entry.Write(record);
+  ctx.update(result);
+  return ctx;
+}
+
+// The context on stdout (with --stream as the last NDJSON line; with --text only the reply), or
+// into the -O file.
+int Report(const nemo::Program& prog, const Options& o, const json& ctx) {
+  bool to_stdout = prog.flags().context_out.empty() || prog.flags().context_out == "-";
+  if (o.text) {
+    std::string reply = ctx.value("reply", "");
+    if (reply.empty() && ctx.contains("changes")) reply = ctx["changes"].value("sentence", "");
+    prog.WriteOutput(reply + "\n");
+  } else if (o.stream && to_stdout) {
+    nemo::WriteJson(ctx, nemo::JsonStyle::kCompact);  // NDJSON: the context is one line too
+    if (std::ferror(stdout)) _exit(errno == EPIPE ? 141 : nemo::kExitInternal);
+  } else {
+    prog.WriteContext(ctx);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -99,6 +217,13 @@ int main(int argc, char** argv) {
   app.add_flag("--stream", o.stream, "NDJSON: one event per line as it arrives, context last");
   app.add_flag("--raw-events", o.raw_events, "With --stream: add the server's event as \"raw\"");
   app.add_flag("--text", o.text, "Print only the reply text, not JSON");
+  app.add_flag("--again", o.again,
+               "Send even if the journal shows this message already went to this session");
+  app.add_option("--cost", o.cost,
+                 "Credits the message is expected to cost; fewer available: exit 5 before "
+                 "sending (default 100 for a generation, 50 for an edit; 0: no check)")
+      ->type_name("<n>")
+      ->check(CLI::NonNegativeNumber);
 
   return prog.Run(argc, argv, [&] {
     if (o.stream && o.text)
@@ -120,9 +245,45 @@ int main(int argc, char** argv) {
     // --timeout bounds everything: the state reads around the run as well as the run.
     long long deadline = nemo::MonotonicMs() + follow.timeout_ms;
     auto left = [&] { return deadline - nemo::MonotonicMs(); };
+    const std::string& base = api.config().api_base;
+    ctx["api"] = base;
+    ctx["session_id"] = sid;
+
+    // The journal entry of this message on this session, locked until this process ends: a
+    // second nemo-send of the same message waits here, then sees what the first one did.
+    nemo::Journal journal(nemo::JournalDir());
+    nemo::Journal::Entry entry =
+        journal.Open(nemo::SendKey(base, sid, nemo::Sha256Hex(message)), [&] {
+          nemo::PrintWarning(prog.name(), "another nemo-send is sending this message to session " +
+                                              sid + "; waiting for it to finish");
+        });
     // The snapshot that silent completions and broken streams are compared with.
     json before = nemo::ReadDraft(api, sid, left());
     follow.timeout_ms = std::max(left(), 1LL);
+
+    switch (nemo::DecideSend(entry.value(), o.again)) {
+      case nemo::SendAction::kReplay:
+        return Report(prog, o, Replay(prog.name(), sid, *entry.value(), ctx));
+      case nemo::SendAction::kRecover:
+        return Report(prog, o,
+                      RecoverRecorded(prog.name(), api, sid, entry, before, follow, o, ctx));
+      case nemo::SendAction::kSend:
+        break;
+    }
+
+    // Credits first: a batch stops here rather than half-way through, refused by the server.
+    bool generation = nemo::IsGeneration(before);
+    long long cost = o.cost >= 0 ? o.cost : nemo::ExpectedCost(generation);
+    if (cost > 0) nemo::RequireCredits(nemo::AvailableCredits(api), cost, generation);
+
+    // Recorded before the request goes out: from here on, a re-run never sends it again.
+    json record = SendRecord(base, sid, message, before);
+    auto save = [&](const char* status) {
+      record["status"] = status;
+      entry.Write(record);
+      record = *entry.value();  // with the times the journal stamped
+    };
+    save("sending");
 
     nemo::StatusLine status(prog.name(), nemo::StatusLine::Choose(prog.flags().quiet));
     bool unflushed = false;
@@ -140,7 +301,16 @@ int main(int argc, char** argv) {
     std::string line;
     nlohmann::detail::serializer<json> serializer(nlohmann::detail::output_adapter<char>(line), ' ',
                                                   json::error_handler_t::replace);
+    bool started = false;
     follow.on_event = [&](const json& event) {
+      if (!started) {  // the server answered: the run is under way
+        started = true;
+        try {
+          save("sent");
+        } catch (const nemo::Error&) {
+          // "sending" stays: a re-run treats it the same way
+        }
+      }
       if (o.stream) {
         status.Clear();
         line.clear();
@@ -152,67 +322,57 @@ int main(int argc, char** argv) {
       status.Event(event);
     };
 
-    nemo::RunResult run = nemo::SendAndFollow(api, sid, message, follow);
-    status.Clear();
-    if (const auto& failure = run.events.failure()) throw nemo::RunFailure(*failure);
-
+    nemo::RunResult run;
     std::optional<json> after;
-    std::string unread;  // why the state after the run could not be read
-    if (run.dropped) {
-      // A warning, not a note: the run went wrong, and scripts' logs should say so.
-      if (!prog.flags().quiet) {
-        nemo::PrintWarning(prog.name(), "the stream broke mid-run (" + run.drop_reason +
-                                            "); the message is not sent again: reading the "
-                                            "session state until the draft settles");
+    try {
+      run = nemo::SendAndFollow(api, sid, message, follow);
+      status.Clear();
+      if (const auto& failure = run.events.failure()) throw nemo::RunFailure(*failure);
+      if (run.dropped) {
+        // A warning, not a note: the run went wrong, and scripts' logs should say so.
+        if (!prog.flags().quiet) {
+          nemo::PrintWarning(prog.name(), "the stream broke mid-run (" + run.drop_reason +
+                                              "); the message is not sent again: reading the "
+                                              "session state until the draft settles");
+        }
+        follow.recover_timeout_ms = std::min(follow.recover_timeout_ms, std::max(left(), 0LL));
+        after = nemo::RecoverAfterDrop(api, sid, before, follow, o.recover_timeout);
+      } else {
+        std::string unread;  // why the state after the run could not be read
+        after = nemo::ReadDraftAfterRun(api, sid, left(), &unread);
+        if (!after) {
+          nemo::PrintWarning(prog.name(),
+                             "the message was delivered and the run completed, but the session "
+                             "state could not be read (" +
+                                 unread +
+                                 "): `changes` is unknown; do not send the message again, check "
+                                 "with nemo-state");
+        }
       }
-      follow.recover_timeout_ms = std::min(follow.recover_timeout_ms, std::max(left(), 0LL));
-      after = nemo::RecoverAfterDrop(api, sid, before, follow, o.recover_timeout);
-    } else {
-      after = nemo::ReadDraftAfterRun(api, sid, left(), &unread);
-      if (!after) {
-        nemo::PrintWarning(prog.name(),
-                           "the message was delivered and the run completed, but "
-                           "the session state could not be read (" +
-                               unread +
-                               "): `changes` is unknown; do not send the message "
-                               "again, check with nemo-state");
+    } catch (const nemo::Error& e) {
+      status.Clear();
+      // Refused, or ended in error by the server: a re-run sends again. Anything else (a
+      // timeout, Ctrl-C, a broken stream that did not settle): the run may still be going on.
+      bool failed = Refused(e) || run.events.failure().has_value();
+      record["exit"] = e.exit_code();
+      try {
+        save(failed ? "failed" : "unfinished");
+      } catch (const nemo::Error&) {
+        // The error that ended the run is the one to report.
       }
+      throw;
     }
 
-    json changes = after ? nemo::DraftChanges(before, *after)
-                         : json{{"items", json::array()},
-                                {"sentence", "Unknown: the session state could not be read"},
-                                {"unknown", true}};
-    bool silent = !run.events.saw_text();
+    json result = Result(&run, before, after);
     if (run.dropped && !prog.flags().quiet) {
       nemo::PrintWarning(prog.name(), "recovered from the session state: " +
-                                          changes.value("sentence", std::string()));
+                                          result["changes"].value("sentence", std::string()));
     }
-    ctx["api"] = api.config().api_base;
-    ctx["session_id"] = sid;
-    ctx["reply"] = run.events.reply();
-    ctx["texts"] = run.events.texts();
-    ctx["tools"] = run.events.tools();
-    ctx["changes"] = changes;
-    ctx["silent"] = silent;
-    ctx["recovered"] = run.dropped;
-    if (after) {
-      ctx["summary"] = nemo::TrackSummary(*after);
-    } else {
-      ctx.erase("summary");  // the one from upstream no longer describes the draft
-    }
-
-    if (o.text) {
-      std::string reply = run.events.reply();
-      if (reply.empty()) reply = changes.value("sentence", "");
-      std::printf("%s\n", reply.c_str());
-      if (std::fflush(stdout) != 0) _exit(errno == EPIPE ? 141 : nemo::kExitInternal);
-    } else if (o.stream) {
-      nemo::WriteJson(ctx, nemo::JsonStyle::kCompact);  // NDJSON: the context is one line too
-      if (std::ferror(stdout)) _exit(errno == EPIPE ? 141 : nemo::kExitInternal);
-    } else {
-      prog.WriteContext(ctx);
-    }
-    return 0;
+    record["result"] = result;
+    record["exit"] = 0;
+    record.erase("before");
+    save("done");
+    ctx.update(result);
+    return Report(prog, o, ctx);
   });
 }

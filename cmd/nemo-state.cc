@@ -1,17 +1,36 @@
 // nemo-state: read a session's state — the draft, whether it is ready for export, the one-line
-// track summary — and optionally wait until it is ready.
+// track summary — and optionally wait until it is ready. --journal lists what nemo-send sent and
+// nemo-export submitted instead (the journal that keeps re-runs from doing it twice).
 #include <cstdio>
 
 #include "cli.h"
+#include "context.h"
+#include "journal.h"
 #include "progress.h"
 #include "state.h"
 #include "terminal.h"
+
+namespace {
+
+// The journal's entries, oldest first, of one session (all when `session` is empty); the draft
+// kept for recovery is left out (it is the session's state, which nemo-state shows anyway).
+nlohmann::json JournalEntries(const std::string& session) {
+  nlohmann::json out = nlohmann::json::array();
+  for (auto& entry : nemo::Journal(nemo::JournalDir()).List()) {
+    if (!session.empty() && entry.value("session_id", "") != session) continue;
+    entry.erase("before");
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   nemo::Program prog("nemo-state", "Read the session state: draft, track summary, readiness",
                      "nemo-session | nemo-send \"a 10-second video\" | nemo-state --summary");
   std::string session, timeout = "15m";
-  bool summary = false, draft = false, check = false, wait = false;
+  bool summary = false, draft = false, check = false, wait = false, journal = false;
   auto& app = prog.app();
   app.add_option("--session", session, "Session id (default: the context's session_id)")
       ->type_name("<id>");
@@ -21,12 +40,25 @@ int main(int argc, char** argv) {
   app.add_flag("--wait", wait, "Poll until the draft is ready (backoff 1 s, x1.5, max 15 s)");
   app.add_option("--timeout", timeout, "How long --wait waits (default 15m)")
       ->type_name("<duration>");
+  app.add_flag("--journal", journal,
+               "List the journal's sends and renders (the session's, when one is given)");
 
   return prog.Run(argc, argv, [&] {
     if (summary && draft)
       throw nemo::Error(nemo::kExitUsage, "--summary and --draft exclude each other");
     long long timeout_ms = nemo::ParseDurationMs(timeout, "--timeout");
     nlohmann::json ctx = prog.ReadContext();
+    if (journal) {
+      if (summary || draft || check || wait) {
+        throw nemo::Error(nemo::kExitUsage,
+                          "--journal lists the journal; it takes no --summary, --draft, --check "
+                          "or --wait");
+      }
+      if (session.empty()) session = nemo::ContextString(ctx, "session_id").value_or("");
+      ctx["journal"] = JournalEntries(session);
+      prog.WriteContext(ctx);
+      return 0;
+    }
     std::string sid = nemo::RequireSessionId(session, ctx);
     nemo::Api api = prog.MakeApi(ctx);
 
@@ -58,12 +90,11 @@ int main(int argc, char** argv) {
     int exit_code = check && !state.ready ? nemo::kExitNotReady : nemo::kExitOk;
     if (summary) {
       // Plain text for people and shell scripts: the one place stdout is not the context.
-      std::printf("%s\n", state.summary.c_str());
-      std::fflush(stdout);
+      prog.WriteOutput(state.summary + "\n");
       return exit_code;
     }
     if (draft) {
-      nemo::WriteJson(state.draft, prog.flags().json_style());
+      prog.WriteContext(state.draft);  // not the context, but a JSON document all the same
       return exit_code;
     }
     ctx["api"] = api.config().api_base;

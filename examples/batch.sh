@@ -7,7 +7,10 @@
 # The n-th prompt becomes DIR/<n>.mp4 (DIR defaults to out). Prints one JSON line per video as it
 # finishes: {"n","source","ok","exit","file","bytes","sha256","session_id","render","error"}.
 # Exits 0 when every video was made, else with the exit status of the first failed one (in input
-# order; see nemo(7) for the table). NEMO_BIN, when set, is put first on PATH.
+# order; see nemo(7) for the table). Before starting it says how many videos the credits allow
+# (about $NEMO_GENERATION_COST, default 100, each) and stops with exit 5 when they allow none.
+# A re-run after a kill sends nothing twice (nemo-send's journal). NEMO_BIN, when set, is put
+# first on PATH.
 set -euo pipefail
 
 jobs=4
@@ -17,7 +20,7 @@ while (($#)); do
     -P) jobs=$2; shift 2 ;;
     -P*) jobs=${1#-P}; shift ;;
     -o) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; break ;;
     -?*) echo "batch.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) break ;;
@@ -61,6 +64,23 @@ done
 ((n > 0)) || { echo "batch.sh: no prompts" >&2; exit 2; }
 mkdir -p "$out"
 
+# Credits first: say how many of the videos the balance allows; none at all is not worth starting.
+cost=${NEMO_GENERATION_COST:-100}
+available=$(nemo-auth --quiet credits 2>/dev/null | jq -r '.credits.available // empty' 2>/dev/null || true)
+if [[ $available =~ ^[0-9]+$ ]] && [[ $cost =~ ^[1-9][0-9]*$ ]]; then
+  allowed=$((available / cost))
+  if ((allowed >= n)); then
+    echo "batch.sh: $available credits available: enough for the $n video(s)" >&2
+  elif ((allowed == 0)); then
+    echo "batch.sh: $available credits available: not enough for one video (about $cost each)" >&2
+    exit 5
+  else
+    echo "batch.sh: warning: $available credits available: enough for $allowed of the $n videos (about $cost each); the others will fail with exit 5" >&2
+  fi
+else
+  echo "batch.sh: cannot read the credits balance; starting anyway" >&2
+fi
+
 # One video: the whole pipeline, its stderr kept, then one summary line (written under a lock so
 # lines of parallel jobs never interleave) and its exit status in $work/<n>.exit.
 one_video() {
@@ -72,7 +92,7 @@ one_video() {
   nemo-auth 2>"$err.0" \
     | nemo-session --name "batch-$n" 2>"$err.1" | tee "$BATCH_WORK/$n.session" \
     | nemo-send --quiet "$prompt" 2>"$err.3" \
-    | nemo-export --quiet -o "$file" 2>"$err.4" >"$BATCH_WORK/$n.json"
+    | nemo-export --quiet -o "$file" -O "$BATCH_WORK/$n.json" 2>"$err.4"
   local status=("${PIPESTATUS[@]}") programs=(nemo-auth nemo-session tee nemo-send nemo-export) i
   for i in 0 1 2 3 4; do # the first program that failed is the one to blame
     if ((status[i] != 0)); then rc=${status[i]}; failed=${programs[i]}; err=$err.$i; break; fi

@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 
+#include "atomic_file.h"
 #include "context.h"
 #include "error.h"
 #include "http.h"
@@ -75,6 +77,10 @@ Program::Program(std::string name, std::string summary, std::string example)
   app_.add_option("--error-format", flags_.error_format, "Errors as text or one JSON object")
       ->type_name("{text|json}")
       ->group(common);
+  app_.add_option("-O,--context-out", flags_.context_out,
+                  "Write the context to FILE (atomically, on success) instead of stdout")
+      ->type_name("<file>")
+      ->group(common);
 }
 
 int Program::Run(int argc, char** argv, const std::function<int()>& body) {
@@ -104,6 +110,7 @@ int Program::Run(int argc, char** argv, const std::function<int()>& body) {
       throw Error(kExitUsage, "--pretty and --compact exclude each other");
     }
     format = ResolveErrorFormat(flags_.error_format);
+    if (app_.get_option("--context-out")->count() > 0) CheckContextOut(flags_.context_out);
     return body();
   } catch (const Error& e) {
     PrintError(name_, e, format);
@@ -137,14 +144,49 @@ Api Program::MakeApi(const nlohmann::json& context) const {
 }
 
 void Program::WriteContext(const nlohmann::json& context) const {
-  WriteJson(context, flags_.json_style());
-  if (std::ferror(stdout)) _exit(errno == EPIPE ? 141 : kExitInternal);
+  if (flags_.context_out.empty() || flags_.context_out == "-") {
+    WriteJson(context, flags_.json_style());
+    if (std::ferror(stdout)) _exit(errno == EPIPE ? 141 : kExitInternal);
+    return;
+  }
+  // A file is not a terminal: compact unless --pretty.
+  WriteOutput(DumpJson(context, flags_.pretty) + "\n");
+}
+
+void Program::WriteOutput(const std::string& text) const {
+  if (flags_.context_out.empty() || flags_.context_out == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      _exit(errno == EPIPE ? 141 : kExitInternal);
+    }
+    return;
+  }
+  ReplaceFileAtomically(flags_.context_out, text, DefaultFileMode(), kExitUsage);
 }
 
 void Program::Note(const std::string& message) const {
   // Notes are for people: only on a terminal (the spec's rule for everything but errors).
   if (!flags_.quiet && StderrIsTerminal()) {
     std::fprintf(stderr, "%s: %s\n", name_.c_str(), message.c_str());
+  }
+}
+
+void CheckContextOut(const std::string& path) {
+  if (path.empty()) throw Error(kExitUsage, "-O: the context file name is empty");
+  if (path == "-") return;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (path.back() == '/' || fs::is_directory(path, ec)) {
+    throw Error(kExitUsage, "-O " + path + ": is a directory",
+                "give a file name, e.g. -O " + (fs::path(path) / "context.json").string());
+  }
+  fs::path dir = fs::absolute(fs::path(path), ec).parent_path();
+  if (!fs::is_directory(dir, ec)) {
+    throw Error(kExitUsage, "-O " + path + ": directory " + dir.string() + " does not exist",
+                "create it first (mkdir -p " + dir.string() + ")");
+  }
+  if (access(dir.c_str(), W_OK | X_OK) != 0) {
+    throw Error(kExitUsage, "-O " + path + ": directory " + dir.string() + " is not writable");
   }
 }
 

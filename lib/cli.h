@@ -21,6 +21,7 @@ struct CommonFlags {
   bool quiet = false;
   bool verbose = false;
   std::string error_format;
+  std::string context_out;  // -O: the file the context goes to instead of stdout
   JsonStyle json_style() const;
 };
 
@@ -41,8 +42,12 @@ class Program {
   // The API client for this run: --api, else the context's "api" where the rule allows it
   // (ChooseApiBase in config.h), else NEMO_API_URL.
   Api MakeApi(const nlohmann::json& context) const;
-  // One JSON object on stdout, pretty on a terminal unless --compact.
+  // One JSON object on stdout, pretty on a terminal unless --compact; with -O FILE, into FILE
+  // instead, atomically (temporary file, fsync, rename), so a failure never leaves a half or
+  // empty context that `make` would take for done.
   void WriteContext(const nlohmann::json& context) const;
+  // What a program prints instead of the context (a summary line, a draft): same rules.
+  void WriteOutput(const std::string& text) const;
   // A note for people on stderr, only on a terminal; silenced by --quiet.
   void Note(const std::string& message) const;
 
@@ -51,6 +56,10 @@ class Program {
   CLI::App app_;
   CommonFlags flags_;
 };
+
+// -O FILE: refused (Error(kExitUsage)) before any work when the file could not be written:
+// empty, a directory, in a directory that does not exist or is not writable.
+void CheckContextOut(const std::string& path);
 
 // "15m", "90s", "500ms", "2h", "30" (seconds) → milliseconds; Error(kExitUsage) otherwise.
 long long ParseDurationMs(const std::string& text, const std::string& flag);

@@ -188,10 +188,12 @@ json RenderClient::Exchange(HttpRequest request, ms* retry_after) {
 }
 
 RenderJob RenderClient::Submit(const std::string& session_id, const json& draft,
-                               const std::string& format, const std::string& quality) {
+                               const std::string& format, const std::string& quality,
+                               const std::function<void(const std::string&)>& before_send) {
   for (int attempt = 0;; ++attempt) {
     // A new id each time: the first one may exist on the server already (a lost answer).
     std::string id = NewRenderId();
+    if (before_send) before_send(id);
     HttpRequest request;
     request.method = "POST";
     request.url = api_.Url(paths::kRenderStart);

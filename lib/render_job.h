@@ -72,8 +72,10 @@ class RenderClient {
 
   // POST /api/render/proxy/lambda with a fresh id; on a 5xx, an unusable answer or a network
   // failure, once more with a new id. HTTP 402 → Error(kExitPlanBlocked), not retried.
+  // `before_send` gets each id before its request goes out (the journal records it).
   RenderJob Submit(const std::string& session_id, const nlohmann::json& draft,
-                   const std::string& format, const std::string& quality);
+                   const std::string& format, const std::string& quality,
+                   const std::function<void(const std::string&)>& before_send = {});
   // One GET of the job; `retry_after` receives the server's Retry-After, if any.
   RenderJob Poll(const std::string& id, std::chrono::milliseconds* retry_after = nullptr);
   // POST …/cancel; best effort with a short timeout (it runs while the user waits on Ctrl-C).

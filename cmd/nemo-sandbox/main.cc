@@ -78,9 +78,10 @@ void Parse(int argc, char** argv, Flags& f) {
   app.add_option("--token-ttl", f.token_ttl, "Lifetime of anonymous tokens")
       ->type_name("DURATION")
       ->default_str("7d");
-  app.add_option("--credits", f.opt.credits, "Credits of each new user")
+  app.add_option("--credits", f.opt.credits,
+                 "Credits of each new user (a real anonymous account has 100)")
       ->type_name("N")
-      ->default_str("100")
+      ->default_str("10000")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--max-upload", f.max_upload, "Largest accepted upload file (error 4002 above)")
       ->type_name("SIZE")

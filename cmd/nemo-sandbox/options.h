@@ -16,7 +16,8 @@ struct Options {
   Millis work_time{2000};
   Millis render_time{2000};
   Millis token_ttl{7LL * 86400 * 1000};
-  int64_t credits = 100;
+  int64_t credits =
+      10000;  // enough for every example in the README; tests that need a limit set it
   uint64_t max_upload = 500ULL * 1024 * 1024;
   Millis keepalive_interval{1000};
   std::string keepalive = "comment";  // comment | empty | heartbeat

@@ -1,5 +1,5 @@
 # fish completion for nemo-export
-# Long flags (as --help prints them): --api --compact --detach --draft --error-format --format --help --no-download --output --pretty --progress --quality --quiet --session --timeout --verbose --version
+# Long flags (as --help prints them): --api --compact --context-out --detach --draft --error-format --format --help --new --no-download --output --pretty --progress --quality --quiet --session --timeout --verbose --version
 complete -c nemo-export -f
 complete -c nemo-export -l session -x -d 'Session id'
 complete -c nemo-export -s o -l output -r -F -d 'Output file (- for stdout)'
@@ -10,11 +10,13 @@ complete -c nemo-export -l no-download -d 'Wait, print the URL only'
 complete -c nemo-export -l detach -d 'Submit and exit at once'
 complete -c nemo-export -l draft -r -F -d 'Render this draft JSON file'
 complete -c nemo-export -l progress -d 'Show progress even off a terminal'
+complete -c nemo-export -l new -d 'Submit a new render even if the journal has one'
 complete -c nemo-export -l api -x -d 'API base URL'
 complete -c nemo-export -l pretty -d 'Indent the JSON output'
 complete -c nemo-export -l compact -d 'One-line JSON output'
 complete -c nemo-export -s q -l quiet -d 'No progress or notes on stderr'
 complete -c nemo-export -s v -l verbose -d 'Log requests to stderr'
 complete -c nemo-export -l error-format -x -a 'text json' -d 'Error format'
+complete -c nemo-export -s O -l context-out -r -F -d 'Write the context to a file, atomically'
 complete -c nemo-export -s h -l help -d 'Show help'
 complete -c nemo-export -l version -d 'Show version'

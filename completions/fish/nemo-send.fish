@@ -1,5 +1,5 @@
 # fish completion for nemo-send
-# Long flags (as --help prints them): --api --compact --error-format --file --help --idle-timeout --message-stdin --pretty --quiet --raw-events --recover-timeout --session --stream --text --timeout --verbose --version
+# Long flags (as --help prints them): --again --api --compact --context-out --cost --error-format --file --help --idle-timeout --message-stdin --pretty --quiet --raw-events --recover-timeout --session --stream --text --timeout --verbose --version
 complete -c nemo-send -l session -x -d 'Session id'
 complete -c nemo-send -s f -l file -r -F -d 'A document to send with the message (repeatable)'
 complete -c nemo-send -l message-stdin -d 'Read the message from stdin (no context then)'
@@ -9,11 +9,14 @@ complete -c nemo-send -l recover-timeout -x -d 'After a broken stream, read the 
 complete -c nemo-send -l stream -d 'NDJSON events as they arrive, context last'
 complete -c nemo-send -l raw-events -d 'With --stream: the server event under raw'
 complete -c nemo-send -l text -d 'Print only the reply text'
+complete -c nemo-send -l again -d 'Send even if the journal shows it was sent'
+complete -c nemo-send -l cost -x -d 'Credits the message is expected to cost'
 complete -c nemo-send -l api -x -d 'API base URL'
 complete -c nemo-send -l pretty -d 'Indent the JSON output'
 complete -c nemo-send -l compact -d 'One-line JSON output'
 complete -c nemo-send -s q -l quiet -d 'No status line or notes on stderr'
 complete -c nemo-send -s v -l verbose -d 'Log requests to stderr'
 complete -c nemo-send -l error-format -x -a 'text json' -d 'Error format'
+complete -c nemo-send -s O -l context-out -r -F -d 'Write the context to a file, atomically'
 complete -c nemo-send -s h -l help -d 'Show help'
 complete -c nemo-send -l version -d 'Show version'

@@ -4,7 +4,8 @@
 
 load lib/sandbox
 
-setup_file() { sandbox_start --work-time 300ms --render-time 500ms; }
+# --credits 100: what a real anonymous account starts with (the sandbox's default is more).
+setup_file() { sandbox_start --work-time 300ms --render-time 500ms --credits 100; }
 teardown_file() { sandbox_stop; }
 setup() { sandbox_reset; }
 

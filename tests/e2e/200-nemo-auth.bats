@@ -5,7 +5,7 @@ bats_require_minimum_version 1.5.0
 load lib/sandbox
 
 setup() {
-  sandbox_start
+  sandbox_start --credits 100 # a real anonymous account's
   CONF=$XDG_CONFIG_HOME/nemovideo
 }
 

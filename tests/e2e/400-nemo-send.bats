@@ -83,7 +83,8 @@ teardown() { sandbox_reset; }
 
 @test "no credits left exits 5 with the API code" {
   sandbox_credits 0
-  run --separate-stderr nemo-send 'a 5-second video' <ctx.json
+  # --cost 0: past nemo-send's own check, to the server's 2001
+  run --separate-stderr nemo-send --cost 0 'a 5-second video' <ctx.json
   sandbox_credits 100000
   [ "$status" -eq 5 ]
   [[ "$stderr" == *"[2001]"* ]]

@@ -54,7 +54,7 @@ teardown() {
 
 @test "typed: no credits exits 5" {
   sandbox_credits 0
-  run --separate-stderr nemo-send 'a 4-second video' <ctx.json
+  run --separate-stderr nemo-send --cost 0 'a 4-second video' <ctx.json
   sandbox_credits 100000
   [ "$status" -eq 5 ]
 }

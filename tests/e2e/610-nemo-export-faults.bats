@@ -11,7 +11,14 @@ setup_file() {
   nemo-auth | nemo-session | generate 'a 12-second video titled "Hi"' >"$BATS_FILE_TMPDIR/ctx.json"
 }
 teardown_file() { sandbox_stop; }
-setup() { cd "$BATS_TEST_TMPDIR"; sandbox_reset; cp "$BATS_FILE_TMPDIR/ctx.json" .; }
+# Each test its own journal: every test here exports the same draft, and a render recorded by
+# an earlier test would be followed instead of submitted (nemo-export(1), FILES).
+setup() {
+  cd "$BATS_TEST_TMPDIR"
+  export XDG_STATE_HOME=$BATS_TEST_TMPDIR/state
+  sandbox_reset
+  cp "$BATS_FILE_TMPDIR/ctx.json" .
+}
 
 counter() { sandbox_counters | jq -r ".$1 // 0"; }
 job_status() {  # the server's view of a render

@@ -44,11 +44,27 @@ duration() { ffprobe -v error -show_entries format=duration -of csv=p=0 "$1" | c
   run --separate-stderr "$EXAMPLES/batch.sh" -P 1 -o "$OUT" <<<$'a 3-second video\na 2-second video'
   [ "$status" -eq 5 ]
   jq -e -s '.[0] | .n == 1 and .ok' <<<"$output"
+  # nemo-send refused it itself, before sending: 50 credits left, a generation costs 100
   jq -e -s '.[1] | .n == 2 and (.ok | not) and .exit == 5 and .failed == "nemo-send"
-    and (.error | test("credits.*\\[2001\\]")) and (.session_id | startswith("ses_"))' <<<"$output"
+    and (.error | test("not enough credits.*50 available")) and (.session_id | startswith("ses_"))' <<<"$output"
+  [[ $stderr == *"150 credits available: enough for 1 of the 2 videos"* ]]
   [[ $stderr == *"video 2 (stdin:2) failed with exit 5"* ]]
   [ -f "$OUT/1.mp4" ]
   [ ! -e "$OUT/2.mp4" ]
+  [ "$(sandbox_counters | jq '[.messages[]] | add')" -eq 1 ]
+}
+
+@test "batch.sh says what the credits allow, and starts nothing when they allow no video" {
+  sandbox_start --work-time 100ms --render-time 100ms --credits 99
+  run --separate-stderr "$EXAMPLES/batch.sh" -o "$OUT" <<<$'a 3-second video\na 2-second video'
+  [ "$status" -eq 5 ]
+  [ -z "$output" ]
+  [[ $stderr == *"99 credits available: not enough for one video (about 100 each)"* ]]
+  [ "$(sandbox_counters | jq '.messages | length')" -eq 0 ]
+  sandbox_credits 10000
+  run --separate-stderr "$EXAMPLES/batch.sh" -o "$OUT" <<<'a 3-second video'
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"10000 credits available: enough for the 1 video(s)"* ]]
 }
 
 @test "batch.sh reports every failed render and leaves no MP4 or partial file behind" {

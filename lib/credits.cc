@@ -1,0 +1,47 @@
+#include "credits.h"
+
+#include <cstdlib>
+#include <string>
+
+#include "draft.h"
+#include "error.h"
+
+namespace nemo {
+
+bool IsGeneration(const nlohmann::json& draft_before) { return !DraftReady(draft_before); }
+
+long long ExpectedCost(bool generation) {
+  const char* name = generation ? "NEMO_GENERATION_COST" : "NEMO_EDIT_COST";
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return generation ? kGenerationCost : kEditCost;
+  char* end = nullptr;
+  long long cost = std::strtoll(value, &end, 10);
+  if (*end != '\0' || cost < 0 || std::string(value).size() > 12) {
+    throw Error(kExitUsage,
+                std::string(name) + ": expected a number of credits, got \"" + value + "\"");
+  }
+  return cost;
+}
+
+std::optional<long long> AvailableCredits(Api& api) {
+  try {
+    nlohmann::json data = api.Get(paths::kCredits);
+    auto it = data.find("available");
+    if (it != data.end() && it->is_number()) return it->get<long long>();
+  } catch (const Error& e) {
+    if (e.exit_code() == kExitInterrupted || e.exit_code() == kExitTerminated) throw;
+  }
+  return std::nullopt;
+}
+
+void RequireCredits(std::optional<long long> available, long long cost, bool generation) {
+  if (!available || *available >= cost) return;
+  throw Error(kExitNoCredits,
+              "not enough credits: this " + std::string(generation ? "generation" : "edit") +
+                  " costs about " + std::to_string(cost) + ", " + std::to_string(*available) +
+                  " available; nothing was sent",
+              "top up (or register an anonymous account); `nemo-auth credits` shows the "
+              "balance; --cost 0 skips this check");
+}
+
+}  // namespace nemo
