@@ -205,12 +205,13 @@ RenderJob RenderClient::Submit(const std::string& session_id, const json& draft,
       if (job.status.empty()) job.status = "pending";
       return job;
     } catch (const Error& e) {
-      // Only a lost or unusable answer is sent again: an error with an API code is the
-      // service refusing this submit, and another would be refused (or taken) all the same.
-      bool lost =
-          e.exit_code() == kExitNetwork || e.exit_code() == kExitTimeout ||
-          (e.exit_code() == kExitBadResponse && (e.http_status() >= 500 || e.http_status() < 400));
-      if (attempt == 0 && lost && e.api_code() == 0) continue;
+      // Only a lost answer (the network, a 5xx) or an unusable one is sent again: an error
+      // envelope on HTTP 200 or a 4xx is the service refusing this submit, and another would
+      // be refused all the same.
+      bool lost = e.exit_code() == kExitNetwork || e.exit_code() == kExitTimeout ||
+                  e.http_status() >= 500 ||
+                  (e.exit_code() == kExitBadResponse && e.http_status() < 400 && e.api_code() == 0);
+      if (attempt == 0 && lost) continue;
       throw;
     }
   }

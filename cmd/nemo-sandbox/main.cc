@@ -37,12 +37,11 @@ struct Flags {
   bool host_given = false;
 };
 
-const char* kFooter = R"(
-Durations: 500ms, 2s, 1m, 1h, 7d or plain seconds. Sizes: 500MiB, 10MB, 1k or plain bytes.
+// CLI11 puts a blank line before the footer already.
+const char* kFooter = R"(Durations: 500ms, 2s, 1m, 1h, 7d or plain seconds. Sizes: 500MiB, 10MB, 1k or plain bytes.
 When ready it prints {"api":"http://127.0.0.1:PORT","cdn":"http://localhost:CDNPORT"}.
 Faults (--fault NAME[=VALUE]; at run time POST/GET/DELETE /_sandbox/faults), see nemo-sandbox(1):
-%FAULTS%Test controls (no auth): GET /_sandbox/counters, GET /_sandbox/sessions/SID,
-POST /_sandbox/credits {"available":N,"user_id"?:ID}.
+%FAULTS%Test controls (no auth): GET /_sandbox/counters, /_sandbox/sessions/SID; POST /_sandbox/credits.
 
 Example:
   nemo-sandbox --work-time 300ms --render-time 500ms --fault silent

@@ -14,13 +14,13 @@ setup() { dialects_setup; }
 
 @test "nemo-send: the state read before sending (nothing is sent)" {
   RETRIES_5XX=2 MORE_SENDS=1 matrix_endpoint send-before '^GET /api/state/' \
-    'nemo-send -q "make the title \"Before\"" <"$CTX"' '.reply | length > 0' 1001 1002 503
+    'nemo-send -q --again "make the title \"Before\"" <"$CTX"' '.reply | length > 0' 1001 1002 503
   matrix_report
 }
 
 @test "nemo-send: /run_sse in every dialect, the SSE error event included" {
   EXTRA_DIALECTS=event RETRIES_429=0 matrix_endpoint run_sse '^POST /run_sse' \
-    'nemo-send -q "make the title \"Run\"" <"$CTX"' '.reply | length > 0' 1001 1002 2001 429 503
+    'nemo-send -q --again "make the title \"Run\"" <"$CTX"' '.reply | length > 0' 1001 1002 2001 429 503
   matrix_report
 }
 
@@ -30,7 +30,7 @@ setup() { dialects_setup; }
     for c in 1001 1002 503; do
       # The run happened and was charged: whatever the read says, the run is reported.
       INJECT_SKIP=1 MORE_SENDS=3 matrix_row send-after "$d" "$c" 99 0 '^GET /api/state/' \
-        'nemo-send -q "make the title \"After\"" <"$CTX"' \
+        'nemo-send -q --again "make the title \"After\"" <"$CTX"' \
         '(.reply | length > 0) and .changes.unknown == true and (.summary == null)'
     done
   done

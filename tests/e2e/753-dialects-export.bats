@@ -16,20 +16,20 @@ export VIDEO_OK='(.file | length > 0) and (.bytes > 1000) and (.sha256 | length 
 
 @test "nemo-export: the draft read" {
   RETRIES_5XX=2 matrix_endpoint export-state '^GET /api/state/' \
-    'nemo-export -o out.mp4 <"$CTX"' "$VIDEO_OK" 1001 1002 503
+    'nemo-export --new -o out.mp4 <"$CTX"' "$VIDEO_OK" 1001 1002 503
   matrix_report
 }
 
 @test "nemo-export: the render submit (a refused one is not sent again)" {
   # A 5xx may be the lost answer of a submit that was taken: it is sent once more, with a new id.
   RETRIES_5XX=1 matrix_endpoint submit '^POST /api/render/proxy/lambda$' \
-    'nemo-export -o out.mp4 <"$CTX"' "$VIDEO_OK" 1001 1002 2001 402 429 503
+    'nemo-export --new -o out.mp4 <"$CTX"' "$VIDEO_OK" 1001 1002 2001 402 429 503
   matrix_report
 }
 
 @test "nemo-export: the render poll" {
   MORE_SENDS=100 matrix_endpoint poll '^GET /api/render/proxy/lambda/' \
-    'nemo-export -o out.mp4 <"$CTX"' "$VIDEO_OK" 1001 1002 503
+    'nemo-export --new -o out.mp4 <"$CTX"' "$VIDEO_OK" 1001 1002 503
   matrix_report
 }
 
@@ -39,7 +39,7 @@ export VIDEO_OK='(.file | length > 0) and (.bytes > 1000) and (.sha256 | length 
     for c in 1001 2001 404 503; do
       before=$(sandbox_counters | jq '.fallback_downloads // 0')
       NO_REFRESH=1 RETRIES_5XX=2 matrix_row cdn "$d" "$c" 99 0 '^CDN GET /renders/' \
-        'nemo-export -o out.mp4 <"$CTX" && ffprobe -v error out.mp4' "$VIDEO_OK"
+        'nemo-export --new -o out.mp4 <"$CTX" && ffprobe -v error out.mp4' "$VIDEO_OK"
       [ "$(sandbox_counters | jq '.fallback_downloads // 0')" -eq $((before + 1)) ] ||
         MATRIX_FAILURES+=("cdn [$d $c]: the fallback was not used")
     done
@@ -54,12 +54,12 @@ export VIDEO_OK='(.file | length > 0) and (.bytes > 1000) and (.sha256 | length 
   for d in "${DIALECTS[@]}"; do
     for c in 1001 1002 404 503; do
       RETRIES_5XX=4 MORE_SENDS=1 matrix_row download "$d" "$c" 99 "$(expect_exit "$d" "$c")" "$re" \
-        'nemo-export -o out.mp4 <"$CTX"'
+        'nemo-export --new -o out.mp4 <"$CTX"'
     done
     # The CDN's failure and the endpoint's refused token: one refresh, then the file.
     if refreshable "$d" 1001; then
       MORE_SENDS=1 matrix_row download-refresh "$d" 1001 2 0 "$re" \
-        'nemo-export -o out.mp4 <"$CTX" && ffprobe -v error out.mp4' "$VIDEO_OK"
+        'nemo-export --new -o out.mp4 <"$CTX" && ffprobe -v error out.mp4' "$VIDEO_OK"
     fi
   done
   matrix_report
