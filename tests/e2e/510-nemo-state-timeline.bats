@@ -70,6 +70,6 @@ setup() {
 @test "--timeline with --journal is a usage error (exit 2) with nothing on stdout" {
   run --separate-stderr nemo-state --journal --timeline <empty.json
   [ "$status" -eq 2 ]
-  [[ $stderr == "nemo-state: "*"--timeline"* ]]
+  [[ $stderr == "nemo-state: --journal lists the journal; "*"--timeline"* ]]
   [ -z "$output" ]
 }
