@@ -88,6 +88,7 @@ Row Describe(const json& track, int number) {
   Row row;
   std::string kind = Kind(track);
   std::string name = Text(Meta(track), {"name", "title"});
+  if (kind == "Title" && name == "Captions") kind = name;  // a text track of its own
   if (name == kind) name.clear();  // "Video: Video" says nothing; the first segment says more
   double cursor = 0;               // segments without a start follow each other
   auto sg = track.find("sg");

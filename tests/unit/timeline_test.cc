@@ -152,6 +152,14 @@ TEST(TimelineTest, AsciiMeansAsciiEvenForNamesThatAreNot) {
   EXPECT_NE(drawn.find("1 Video: ?? ??"), std::string::npos) << drawn;
 }
 
+TEST(TimelineTest, TheCaptionsTrackIsCalledSoAndNamedByItsFirstLine) {
+  json draft = ThreeTracks();
+  draft["t"].push_back(json::parse(R"({"tt":7,"m":{"name":"Captions"},"sg":[
+    {"st":3000,"d":3500,"m":{"text":"Our city never sleeps."}},{"st":6500,"d":3500,"m":{"text":"x"}}]})"));
+  std::string drawn = Draw(draft, 100, false);
+  EXPECT_NE(drawn.find("\n4 Captions: Our city nev"), std::string::npos) << drawn;
+}
+
 TEST(TimelineTest, GarbageTimesAndTypesDoNotThrow) {
   json draft = json::parse(R"({"t":[{"tt":"x","sg":[{"st":-5,"d":1e300},{"d":"12"},null,3]},
     {"tt":99,"sg":"no"},{"sg":[{"st":0,"d":0}]}]})");
