@@ -142,7 +142,7 @@ void MakeContactSheet(const std::string& video, const std::string& png,
   std::snprintf(select, sizeof select,
                 "select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,%.3f)'", every);
   std::string filter = std::string(select) + ",scale=" + std::to_string(layout.frame_width) +
-                       ":-2,drawtext=text='%{pts\\:hms}':x=6:y=h-th-6:fontsize=18:"
+                       ":-2,drawtext=text='%{pts\\:hms}':x=6:y=6:fontsize=18:"
                        "fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=4,tile=" +
                        std::to_string(layout.columns) + "x" + std::to_string(layout.rows) +
                        ":padding=4:margin=4:color=0x202020";
