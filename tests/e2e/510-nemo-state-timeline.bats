@@ -46,7 +46,8 @@ setup() {
   NO_COLOR=1 LANG=C.UTF-8 nemo-state --timeline <made.json 2>nocolor.txt >/dev/null
   LC_ALL=C LANG=C.UTF-8 nemo-state --timeline <made.json 2>c.txt >/dev/null
   for f in nocolor.txt c.txt; do
-    ! LC_ALL=C grep -q '[^ -~]' "$f"
+    run env LC_ALL=C grep -c '[^ -~]' "$f"
+    [ "$output" = 0 ]
     grep -q '#' "$f"
   done
 }

@@ -34,7 +34,8 @@ counter() { sandbox_counters | jq -r ".$1 // 0"; }
   run --separate-stderr nemo-export -o out.mp4 --contact-sheet sheets/a.png <ctx.json
   [ "$status" -eq 0 ]
   echo "$output" | jq -e --arg f "$PWD/sheets/a.png" '.contact_sheet == $f'
-  [ -s sheets/a.png ] && [ -s out.mp4 ]
+  [ -s sheets/a.png ]
+  [ -s out.mp4 ]
 }
 
 @test "without ffmpeg on PATH: one clear line and a hint, exit 2, no render requested" {
@@ -46,19 +47,24 @@ counter() { sandbox_counters | jq -r ".$1 // 0"; }
   [[ ${stderr_lines[1]} == "hint: "*"apt-get install ffmpeg"* ]]
   [ -z "$output" ]
   [ "$(counter render_requests)" -eq "$before" ]
-  [ ! -e out.mp4 ] && [ ! -e sheet.png ]
+  [ ! -e out.mp4 ]
+  [ ! -e sheet.png ]
 }
 
 @test "a sheet not named .png, in a missing directory, or with -o -/--no-download is exit 2 before any render" {
   before=$(counter render_requests)
   run --separate-stderr nemo-export -o out.mp4 --contact-sheet sheet.jpg <ctx.json
-  [ "$status" -eq 2 ] && [[ $stderr == *"sheet.jpg: a contact sheet is a PNG file"* ]]
+  [ "$status" -eq 2 ]
+  [[ $stderr == *"sheet.jpg: a contact sheet is a PNG file"* ]]
   run --separate-stderr nemo-export -o out.mp4 --contact-sheet nowhere/sheet.png <ctx.json
-  [ "$status" -eq 2 ] && [[ $stderr == *"nowhere/sheet.png: no such directory"* ]]
+  [ "$status" -eq 2 ]
+  [[ $stderr == *"nowhere/sheet.png: no such directory"* ]]
   run --separate-stderr nemo-export -o - --contact-sheet sheet.png <ctx.json
-  [ "$status" -eq 2 ] && [[ $stderr == *"--contact-sheet needs the video in a file"* ]]
+  [ "$status" -eq 2 ]
+  [[ $stderr == *"--contact-sheet needs the video in a file"* ]]
   run --separate-stderr nemo-export --no-download --contact-sheet sheet.png <ctx.json
-  [ "$status" -eq 2 ] && [[ $stderr == *"--contact-sheet needs the video in a file"* ]]
+  [ "$status" -eq 2 ]
+  [[ $stderr == *"--contact-sheet needs the video in a file"* ]]
   [ "$(counter render_requests)" -eq "$before" ]
   [ ! -e out.mp4 ]
 }
