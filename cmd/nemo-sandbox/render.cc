@@ -246,7 +246,7 @@ RenderCommand BuildRender(const json& draft, const std::string& out_path, const 
   // every piece still starts where the draft says and the total stays the same.
   double shortest = total;
   for (const Piece& p : video) shortest = std::min(shortest, p.seconds);
-  double fade = std::min(0.5, shortest * 0.4);
+  double fade = std::floor(std::min(0.5, shortest * 0.4) * kFps) / kFps;  // whole frames
   if (video.size() < 2 || fade < 0.04) fade = 0;
   for (size_t i = 0; i < video.size(); ++i) {
     Piece p = video[i];
@@ -290,13 +290,32 @@ RenderCommand BuildRender(const json& draft, const std::string& out_path, const 
     }
   }
   if (fade > 0) {
-    std::string prev = "[v0]";
-    for (size_t i = 1; i < video.size(); ++i) {
-      std::string next = i + 1 == video.size() ? "[vcat]" : "[x" + std::to_string(i) + "]";
-      graph += prev + "[v" + std::to_string(i) + "]xfade=transition=fade:duration=" + Num(fade) +
-               ":offset=" + Num(video[i].start) + next + ";";
-      prev = next;
+    // xfade over whole pieces would blend (copy) every frame of them and double a render's
+    // time; so each piece is cut into its head, body and tail (trim only drops frames), only
+    // tail and next head are cross-faded, and everything is concatenated in order.
+    auto trim = [&](size_t i, double from, double to, const std::string& out) {
+      graph += "[s" + std::to_string(i) + "_" + out + "]trim=start=" + Num(from) +
+               ":end=" + Num(to) + ",setpts=PTS-STARTPTS[" + out + "];";
+    };
+    std::string order;
+    for (size_t i = 0; i < video.size(); ++i) {
+      bool head = i > 0, tail = i + 1 < video.size();
+      std::string n = std::to_string(i);
+      graph += "[v" + n + "]split=" + std::to_string(1 + head + tail) +
+               (head ? "[s" + n + "_h" + n + "]" : "") + "[s" + n + "_b" + n + "]" +
+               (tail ? "[s" + n + "_t" + n + "]" : "") + ";";
+      if (head) trim(i, 0, fade, "h" + n);
+      trim(i, head ? fade : 0, video[i].seconds, "b" + n);
+      if (tail) trim(i, video[i].seconds, video[i].seconds + fade, "t" + n);
+      if (head) {
+        std::string prev = std::to_string(i - 1);
+        graph += "[t" + prev + "][h" + n + "]xfade=transition=fade:duration=" + Num(fade) +
+                 ":offset=0[x" + n + "];";
+        order += "[x" + n + "]";
+      }
+      order += "[b" + n + "]";
     }
+    graph += order + "concat=n=" + std::to_string(2 * video.size() - 1) + ":v=1:a=0[vcat];";
   } else {
     for (size_t i = 0; i < video.size(); ++i) graph += "[v" + std::to_string(i) + "]";
     graph += "concat=n=" + std::to_string(video.size()) + ":v=1:a=0[vcat];";
