@@ -106,3 +106,18 @@ card() {  # WORDS SECONDS: a draft of one colour card described by WORDS, 320x18
   read -r late _ < <(rgb pan.mp4 2.6 100:100:110:40)
   [ $((late - early)) -gt 12 ]  # the view drifts right, over the brighter side
 }
+
+# swing FILE: how many dB the loudness of 50 ms windows of the audio moves between 1 s and 3 s.
+swing() {
+  ffmpeg -v error -ss 1 -t 2 -i "$1" -vn -af \
+    "asetnsamples=2205,astats=metadata=1:reset=1,ametadata=print:key=lavfi.astats.Overall.RMS_level:file=rms.txt" \
+    -f null -
+  sed -n 's/^lavfi.astats.Overall.RMS_level=//p' rms.txt |
+    awk 'NR == 1 { lo = hi = $1 } { if ($1 < lo) lo = $1; if ($1 > hi) hi = $1 } END { printf "%d\n", hi - lo }'
+}
+
+@test "the music is a chord that pulses with the mood: upbeat beats, it is not one steady tone" {
+  upbeat=$(jq -c '.t += [{tt: 1, m: {name: "Upbeat"}, sg: [{st: 0, d: 4000, m: {volume: 0.5}}]}]' <<<"$(card 'the sea' 4)")
+  render "$upbeat" upbeat.mp4
+  [ "$(swing upbeat.mp4)" -ge 3 ]
+}
