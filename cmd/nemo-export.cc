@@ -2,12 +2,15 @@
 // safely (FILE.part, fsync, rename; resumed, with a fallback) and report id, file, size, sha256.
 // The journal keeps the render submitted for each draft: a re-run after a kill follows that
 // render (or downloads it again) instead of submitting the draft a second time.
+// --contact-sheet FILE.png: after the download, a grid of frames to look at instead of playing.
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
 
 #include "cli.h"
+#include "contact_sheet.h"
 #include "download.h"
 #include "draft.h"
 #include "journal.h"
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
   nemo::Program prog("nemo-export", "Render the session's draft and download the video",
                      "nemo-session | nemo-send \"a 10-second video\" | nemo-export -o video.mp4");
   std::string session, output, format = "mp4", quality = "high", timeout = "30m", draft_file;
+  std::string contact_sheet;
   bool no_download = false, detach = false, progress = false, fresh = false;
   auto& app = prog.app();
   app.add_option("--session", session, "Session id (default: the context's session_id)")
@@ -97,6 +101,9 @@ int main(int argc, char** argv) {
   app.add_flag("--no-download", no_download, "Wait for the render, print its URL only");
   app.add_flag("--detach", detach, "Submit and exit at once (the render keeps going)");
   app.add_flag("--progress", progress, "Show progress on stderr even when it is not a terminal");
+  app.add_option("--contact-sheet", contact_sheet,
+                 "After the download, write a grid of frames with their times (needs ffmpeg)")
+      ->type_name("<file.png>");
   app.add_flag("--new", fresh, "Submit a new render even if the journal shows one for this draft");
 
   return prog.Run(argc, argv, [&] {
@@ -115,6 +122,18 @@ int main(int argc, char** argv) {
     }
     if (!output.empty() && !downloading) {
       throw nemo::Error(nemo::kExitUsage, "-o makes no sense with --no-download or --detach");
+    }
+    if (!contact_sheet.empty()) {  // refused before any request, like a bad -o
+      std::error_code ec;          // a stream (-o -, a FIFO, /dev/stderr) cannot be read back
+      bool stream = target == "-" || (std::filesystem::exists(target, ec) &&
+                                      !std::filesystem::is_regular_file(target, ec));
+      if (!downloading || stream) {
+        throw nemo::Error(nemo::kExitUsage,
+                          "--contact-sheet needs the video in a file: not with a stream (-o -), "
+                          "--no-download or --detach");
+      }
+      contact_sheet = nemo::CheckContactSheetPath(contact_sheet);
+      nemo::RequireFfmpeg("--contact-sheet");
     }
     nemo::Api api = prog.MakeApi(ctx);
     ctx["api"] = api.config().api_base;
@@ -226,6 +245,10 @@ int main(int argc, char** argv) {
     ctx["file"] = result.file;
     ctx["bytes"] = result.bytes;
     ctx["sha256"] = result.sha256;
+    if (!contact_sheet.empty()) {
+      nemo::MakeContactSheet(result.file, contact_sheet);
+      ctx["contact_sheet"] = contact_sheet;
+    }
     prog.WriteContext(ctx);
     return 0;
   });

@@ -1,6 +1,7 @@
 // nemo-state: read a session's state — the draft, whether it is ready for export, the one-line
 // track summary — and optionally wait until it is ready. --journal lists what nemo-send sent and
-// nemo-export submitted instead (the journal that keeps re-runs from doing it twice).
+// nemo-export submitted instead (the journal that keeps re-runs from doing it twice). --timeline
+// draws the draft as a chart on stderr, so stdout stays the context a pipeline reads.
 #include <cstdio>
 
 #include "cli.h"
@@ -9,6 +10,7 @@
 #include "progress.h"
 #include "state.h"
 #include "terminal.h"
+#include "timeline.h"
 
 namespace {
 
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
                      "nemo-session | nemo-send \"a 10-second video\" | nemo-state --summary");
   std::string session, timeout = "15m";
   bool summary = false, draft = false, check = false, wait = false, journal = false;
+  bool timeline = false;
   auto& app = prog.app();
   app.add_option("--session", session, "Session id (default: the context's session_id)")
       ->type_name("<id>");
@@ -40,6 +43,7 @@ int main(int argc, char** argv) {
   app.add_flag("--wait", wait, "Poll until the draft is ready (backoff 1 s, x1.5, max 15 s)");
   app.add_option("--timeout", timeout, "How long --wait waits (default 15m)")
       ->type_name("<duration>");
+  app.add_flag("--timeline", timeline, "Draw the draft as a chart on stderr (stdout is unchanged)");
   app.add_flag("--journal", journal,
                "List the journal's sends and renders (the session's, when one is given)");
 
@@ -49,10 +53,10 @@ int main(int argc, char** argv) {
     long long timeout_ms = nemo::ParseDurationMs(timeout, "--timeout");
     nlohmann::json ctx = prog.ReadContext();
     if (journal) {
-      if (summary || draft || check || wait) {
+      if (summary || draft || check || wait || timeline) {
         throw nemo::Error(nemo::kExitUsage,
-                          "--journal lists the journal; it takes no --summary, --draft, --check "
-                          "or --wait");
+                          "--journal lists the journal; it takes no --summary, --draft, --check, "
+                          "--wait or --timeline");
       }
       if (session.empty()) session = nemo::ContextString(ctx, "session_id").value_or("");
       ctx["journal"] = JournalEntries(session);
@@ -87,6 +91,11 @@ int main(int argc, char** argv) {
       state = nemo::ReadState(api, sid);
     }
 
+    if (timeline) {
+      std::string chart = nemo::DrawTimeline(state.draft, nemo::TimelineStyleForStderr());
+      std::fputs(chart.c_str(), stderr);
+      std::fflush(stderr);
+    }
     int exit_code = check && !state.ready ? nemo::kExitNotReady : nemo::kExitOk;
     if (summary) {
       // Plain text for people and shell scripts: the one place stdout is not the context.

@@ -1,9 +1,11 @@
 #include "render.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "proc.h"
 
@@ -63,7 +65,108 @@ std::string Color(const json& meta) {
   return meta.is_null() ? "black" : "0x336699";
 }
 
-// A sine frequency per BGM name, so different music is audibly (and measurably) different.
+// A moving background for a colour card, chosen from the words of its description: each theme
+// brings its colours and how fast its gradient turns ("a city at night" is violet, orange and
+// teal over deep blue, turning briskly). A description no theme knows moves between the card's
+// colour and a darker one, so a draft's colours still show.
+struct Theme {
+  std::vector<std::string> words;  // a word of the description starting with one of these
+  std::vector<std::string> colors;
+  double speed;
+};
+
+const std::vector<Theme>& Themes() {
+  static const std::vector<Theme> kThemes = {
+      {{"night", "dark", "midnight", "moon", "evening"}, {"0x0b1026", "0x2a1b5c"}, 0.006},
+      {{"city", "cities", "urban", "street", "neon", "downtown", "traffic"},
+       {"0x3b1f5c", "0xff8c42", "0x1b998b"},
+       0.02},
+      {{"sea", "ocean", "wave", "beach", "water", "lake", "river", "surf"},
+       {"0x03396c", "0x11a3c4", "0xb3ecff"},
+       0.03},
+      {{"sky", "cloud", "air", "fly", "flight"}, {"0x4aa3df", "0xdff3ff"}, 0.008},
+      {{"forest", "tree", "nature", "jungle", "garden", "park", "green", "spring"},
+       {"0x0b3d20", "0x4caf50", "0xa5d66f"},
+       0.01},
+      {{"sunset", "sunrise", "dawn", "dusk", "warm", "summer"},
+       {"0xff5e3a", "0xffc371", "0x8e2de2"},
+       0.012},
+      {{"snow", "winter", "ice", "cold", "mountain"}, {"0xe8f4ff", "0x9ec9f0", "0x5d7a99"}, 0.008},
+      {{"fire", "energy", "sport", "action", "upbeat", "party"}, {"0xb31217", "0xffb347"}, 0.04},
+      {{"desert", "sand"}, {"0xc2a060", "0xf1d39a"}, 0.008},
+      {{"space", "star", "galaxy", "cosmic", "planet"}, {"0x000000", "0x3a0ca3", "0x7209b7"}, 0.01},
+      {{"coffee", "cafe", "autumn", "wood", "cozy"}, {"0x4b2e1e", "0xc08552"}, 0.01},
+      {{"tech", "product", "business", "office", "data"},
+       {"0x0f2027", "0x2c5364", "0x00c9ff"},
+       0.015},
+  };
+  return kThemes;
+}
+
+std::vector<std::string> Words(const std::string& text) {
+  std::vector<std::string> out;
+  std::string word;
+  for (char c : text + " ") {
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!word.empty()) {
+      out.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  return out;
+}
+
+// "0x336699" → "0x1a334c": the far end of an unknown description's gradient.
+std::string Darker(const std::string& color) {
+  unsigned long v = std::strtoul(color.c_str() + 2, nullptr, 16);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%02lx%02lx%02lx", (v >> 16 & 0xff) / 3, (v >> 8 & 0xff) / 3,
+                (v & 0xff) / 3);
+  return buf;
+}
+
+// A turning gradient, drawn at a fifth of the size and scaled up: gradients are smooth, and
+// drawing them at full size would double a 1080p render's time.
+std::string Background(const json& meta, double seconds, int w, int h, int seed) {
+  std::vector<std::string> colors;
+  double speed = 0;
+  std::set<const Theme*> seen;
+  for (const std::string& word : Words(meta.value("desc", ""))) {
+    for (const Theme& theme : Themes()) {
+      if (seen.count(&theme)) continue;
+      bool match = std::any_of(theme.words.begin(), theme.words.end(), [&](const auto& key) {
+        return word.compare(0, key.size(), key) == 0;
+      });
+      if (!match) continue;
+      seen.insert(&theme);
+      speed = std::max(speed, theme.speed);
+      for (const auto& c : theme.colors) {
+        if (colors.size() < 4 && std::find(colors.begin(), colors.end(), c) == colors.end()) {
+          colors.push_back(c);
+        }
+      }
+    }
+  }
+  if (colors.size() < 2) {
+    std::string own = Color(meta);
+    if (own.rfind("0x", 0) != 0) own = "0x336699";
+    colors = {own, Darker(own)};
+    speed = 0.01;
+  }
+  // Neighbouring cards of one subject start from different colours.
+  std::rotate(colors.begin(), colors.begin() + seed % colors.size(), colors.end());
+  int lw = std::max(16, w / 5) & ~1, lh = std::max(16, h / 5) & ~1;
+  std::string out = "gradients=s=" + std::to_string(lw) + "x" + std::to_string(lh) +
+                    ":r=" + std::to_string(kFps) + ":d=" + Num(seconds) +
+                    ":n=" + std::to_string(colors.size()) + ":speed=" + Num(speed) +
+                    ":seed=" + std::to_string(seed);
+  for (size_t i = 0; i < colors.size(); ++i) out += ":c" + std::to_string(i) + "=" + colors[i];
+  return out + ",format=yuv420p,scale=" + std::to_string(w) + ":" + std::to_string(h) +
+         ":flags=bilinear";
+}
+
+// The root frequency per BGM name, so different music is audibly (and measurably) different.
 int Frequency(const std::string& name) {
   static const std::map<std::string, int> kKnown = {
       {"Upbeat", 523}, {"Calm", 330}, {"Lo-fi", 392}, {"Chill", 349}, {"Epic", 262}};
@@ -72,6 +175,35 @@ int Frequency(const std::string& name) {
   unsigned h = 0;
   for (char c : name) h = h * 31 + static_cast<unsigned char>(c);
   return 220 + static_cast<int>(h % 440);
+}
+
+// The BGM's mood as a chord on its root (semitones above it) pulsing at a tempo: upbeat is a
+// major chord beating twice a second, calm a slow sixth, lo-fi a minor seventh. Still a few
+// sines, so it costs nothing next to the video, but two moods sound (and measure) different.
+struct Mood {
+  std::vector<int> intervals;
+  double pulse_hz;
+};
+
+Mood MoodOf(const std::string& name) {
+  static const std::map<std::string, Mood> kMoods = {{"Upbeat", {{0, 4, 7}, 2.0}},
+                                                     {"Calm", {{0, 4, 9}, 0.5}},
+                                                     {"Lo-fi", {{0, 3, 7, 10}, 1.2}},
+                                                     {"Chill", {{0, 4, 7, 11}, 0.8}},
+                                                     {"Epic", {{0, 7, 12}, 1.5}}};
+  auto it = kMoods.find(name);
+  return it != kMoods.end() ? it->second : Mood{{0, 4, 7}, 1.0};
+}
+
+// aevalsrc's expression: the chord's sines, averaged, times a pulse between 0.55 and 1.
+std::string ChordExpression(int root, const Mood& mood) {
+  std::string sum;
+  for (int semitones : mood.intervals) {
+    double f = root * std::pow(2.0, semitones / 12.0);
+    sum += (sum.empty() ? "" : "+") + std::string("sin(2*PI*") + Num(f) + "*t)";
+  }
+  return "(" + sum + ")/" + std::to_string(mood.intervals.size()) + "*(0.775+0.225*sin(2*PI*" +
+         Num(mood.pulse_hz) + "*t))";
 }
 
 // An option value for -filter_complex. ffmpeg unescapes twice: the graph parser (quotes keep
@@ -139,8 +271,15 @@ RenderCommand BuildRender(const json& draft, const std::string& out_path, const 
   } else {
     video.push_back({0, total, json()});
   }
+  // Cross-fades: each piece but the last runs `fade` longer, under the start of the next, so
+  // every piece still starts where the draft says and the total stays the same.
+  double shortest = total;
+  for (const Piece& p : video) shortest = std::min(shortest, p.seconds);
+  double fade = std::floor(std::min(0.5, shortest * 0.4) * kFps) / kFps;  // whole frames
+  if (video.size() < 2 || fade < 0.04) fade = 0;
   for (size_t i = 0; i < video.size(); ++i) {
-    const Piece& p = video[i];
+    Piece p = video[i];
+    if (i + 1 < video.size()) p.seconds += fade;
     std::string label = "[v" + std::to_string(i) + "]";
     std::string file = p.meta.is_object() ? p.meta.value("file", "") : "";
     std::error_code ec;
@@ -152,19 +291,64 @@ RenderCommand BuildRender(const json& draft, const std::string& out_path, const 
         a.insert(a.end(), {"-stream_loop", "-1"});
       }
       a.insert(a.end(), {"-t", Num(p.seconds), "-i", file});
-      graph +=
-          "[" + std::to_string(inputs++) + ":v]scale=" + std::to_string(w) + ":" +
-          std::to_string(h) + ":force_original_aspect_ratio=decrease,pad=" + std::to_string(w) +
-          ":" + std::to_string(h) +
-          ":(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,fps=" + std::to_string(kFps) +
-          ",format=yuv420p,trim=duration=" + Num(p.seconds) + ",setpts=PTS-STARTPTS" + label + ";";
+      std::string fit;
+      if (p.meta.value("media", "") == "image") {
+        // A photo fills the frame, a little larger than it, and drifts corner to corner.
+        int zw = static_cast<int>(w * 1.12) & ~1, zh = static_cast<int>(h * 1.12) & ~1;
+        fit =
+            "scale=" + std::to_string(zw) + ":" + std::to_string(zh) +
+            ":force_original_aspect_ratio=increase:flags=fast_bilinear,crop=" + std::to_string(zw) +
+            ":" + std::to_string(zh) + ",crop=" + std::to_string(w) + ":" + std::to_string(h) +
+            ":x=" + Quote("(iw-ow)*min(t/" + Num(p.seconds) + ",1)") +
+            ":y=" + Quote("(ih-oh)*min(t/" + Num(p.seconds) + ",1)");
+      } else {
+        fit = "scale=" + std::to_string(w) + ":" + std::to_string(h) +
+              ":force_original_aspect_ratio=decrease,pad=" + std::to_string(w) + ":" +
+              std::to_string(h) + ":(ow-iw)/2:(oh-ih)/2:color=black";
+      }
+      graph += "[" + std::to_string(inputs++) + ":v]" + fit +
+               ",setsar=1,fps=" + std::to_string(kFps) +
+               ",format=yuv420p,trim=duration=" + Num(p.seconds) + ",setpts=PTS-STARTPTS,settb=1/" +
+               std::to_string(kFps) + label + ";";
+    } else if (p.meta.is_null()) {
+      graph += "color=c=black:s=" + size + ":r=" + std::to_string(kFps) + ":d=" + Num(p.seconds) +
+               ",setsar=1,format=yuv420p,settb=1/" + std::to_string(kFps) + label + ";";
     } else {
-      graph += "color=c=" + Color(p.meta) + ":s=" + size + ":r=" + std::to_string(kFps) +
-               ":d=" + Num(p.seconds) + ",setsar=1,format=yuv420p" + label + ";";
+      graph += Background(p.meta, p.seconds, w, h, static_cast<int>(i) + 1) +
+               ",setsar=1,format=yuv420p,settb=1/" + std::to_string(kFps) + label + ";";
     }
   }
-  for (size_t i = 0; i < video.size(); ++i) graph += "[v" + std::to_string(i) + "]";
-  graph += "concat=n=" + std::to_string(video.size()) + ":v=1:a=0[vcat];";
+  if (fade > 0) {
+    // xfade over whole pieces would blend (copy) every frame of them and double a render's
+    // time; so each piece is cut into its head, body and tail (trim only drops frames), only
+    // tail and next head are cross-faded, and everything is concatenated in order.
+    auto trim = [&](size_t i, double from, double to, const std::string& out) {
+      graph += "[s" + std::to_string(i) + "_" + out + "]trim=start=" + Num(from) +
+               ":end=" + Num(to) + ",setpts=PTS-STARTPTS[" + out + "];";
+    };
+    std::string order;
+    for (size_t i = 0; i < video.size(); ++i) {
+      bool head = i > 0, tail = i + 1 < video.size();
+      std::string n = std::to_string(i);
+      graph += "[v" + n + "]split=" + std::to_string(1 + head + tail) +
+               (head ? "[s" + n + "_h" + n + "]" : "") + "[s" + n + "_b" + n + "]" +
+               (tail ? "[s" + n + "_t" + n + "]" : "") + ";";
+      if (head) trim(i, 0, fade, "h" + n);
+      trim(i, head ? fade : 0, video[i].seconds, "b" + n);
+      if (tail) trim(i, video[i].seconds, video[i].seconds + fade, "t" + n);
+      if (head) {
+        std::string prev = std::to_string(i - 1);
+        graph += "[t" + prev + "][h" + n + "]xfade=transition=fade:duration=" + Num(fade) +
+                 ":offset=0[x" + n + "];";
+        order += "[x" + n + "]";
+      }
+      order += "[b" + n + "]";
+    }
+    graph += order + "concat=n=" + std::to_string(2 * video.size() - 1) + ":v=1:a=0[vcat];";
+  } else {
+    for (size_t i = 0; i < video.size(); ++i) graph += "[v" + std::to_string(i) + "]";
+    graph += "concat=n=" + std::to_string(video.size()) + ":v=1:a=0[vcat];";
+  }
 
   // Title: drawn from a text file, so no character of the title needs filter escaping.
   std::string vout = "[vcat]";
@@ -191,7 +375,44 @@ RenderCommand BuildRender(const json& draft, const std::string& out_path, const 
     }
   }
 
-  // Audio: sine pieces for the BGM, silence for the gaps; an uploaded audio file if named.
+  // Captions: the text track named "Captions" (drafts made from documents have one), each line
+  // in a box near the bottom over its own time range. Inline text, so it is quoted for the
+  // graph and the option parsers both, and drawn without % expansion.
+  if (!font.empty()) {
+    for (const auto& t : draft.value("t", json::array())) {
+      if (!t.is_object() || t.value("tt", -1) != 7 ||
+          t.value("m", json::object()).value("name", "") != "Captions") {
+        continue;
+      }
+      int n = 0;
+      for (const auto& seg : t.value("sg", json::array())) {
+        if (!seg.is_object() || n >= 200) continue;
+        std::string text = seg.value("m", json::object()).value("text", "");
+        for (char& c : text) {
+          if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+        }
+        if (text.size() > 90) {  // one line that fits; cut at a character boundary
+          size_t cut = 87;
+          while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+          text = text.substr(0, cut) + "...";
+        }
+        if (text.find_first_not_of(' ') == std::string::npos) continue;
+        double st = seg.value("st", 0.0) / 1000.0;
+        double end = st + seg.value("d", 0.0) / 1000.0;
+        std::string next = "[vc" + std::to_string(n++) + "]";
+        graph += vout + "drawtext=fontfile=" + Quote(font) + ":text=" + Quote(text) +
+                 ":expansion=none:fontcolor=white:fontsize=" +
+                 std::to_string(std::max(10, std::min(w, h) / 24)) +
+                 ":box=1:boxcolor=black@0.55:boxborderw=" + std::to_string(std::max(2, h / 90)) +
+                 ":x=(w-text_w)/2:y=h-text_h-h/12:enable=" +
+                 Quote("between(t," + Num(st) + "," + Num(end) + ")") + next + ";";
+        vout = next;
+      }
+      break;
+    }
+  }
+
+  // Audio: chord pieces for the BGM, silence for the gaps; an uploaded audio file if named.
   std::vector<Piece> audio;
   std::string bgm_name;
   if (const json* t = FirstTrack(draft, 1)) {
@@ -217,9 +438,8 @@ RenderCommand BuildRender(const json& draft, const std::string& out_path, const 
                ",asetpts=PTS-STARTPTS,volume=" + Num(volume) + "," + fmt + label + ";";
     } else {
       std::string name = p.meta.value("name", bgm_name);
-      graph += "sine=frequency=" + std::to_string(Frequency(name)) +
-               ":sample_rate=44100:d=" + Num(p.seconds) + ",volume=" + Num(volume) + "," + fmt +
-               label + ";";
+      graph += "aevalsrc=" + Quote(ChordExpression(Frequency(name), MoodOf(name))) +
+               ":s=44100:d=" + Num(p.seconds) + ",volume=" + Num(volume) + "," + fmt + label + ";";
     }
   }
   for (size_t i = 0; i < audio.size(); ++i) graph += "[a" + std::to_string(i) + "]";

@@ -1,5 +1,5 @@
 # fish completion for nemo-export
-# Long flags (as --help prints them): --api --compact --context-out --detach --draft --error-format --format --help --new --no-download --output --pretty --progress --quality --quiet --session --timeout --verbose --version
+# Long flags (as --help prints them): --api --compact --contact-sheet --context-out --detach --draft --error-format --format --help --new --no-download --output --pretty --progress --quality --quiet --session --timeout --verbose --version
 complete -c nemo-export -f
 complete -c nemo-export -l session -x -d 'Session id'
 complete -c nemo-export -s o -l output -r -F -d 'Output file (- for stdout)'
@@ -10,6 +10,7 @@ complete -c nemo-export -l no-download -d 'Wait, print the URL only'
 complete -c nemo-export -l detach -d 'Submit and exit at once'
 complete -c nemo-export -l draft -r -F -d 'Render this draft JSON file'
 complete -c nemo-export -l progress -d 'Show progress even off a terminal'
+complete -c nemo-export -l contact-sheet -r -F -d 'After the download, a PNG grid of frames (ffmpeg)'
 complete -c nemo-export -l new -d 'Submit a new render even if the journal has one'
 complete -c nemo-export -l api -x -d 'API base URL'
 complete -c nemo-export -l pretty -d 'Indent the JSON output'

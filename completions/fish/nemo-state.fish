@@ -1,10 +1,11 @@
 # fish completion for nemo-state
-# Long flags (as --help prints them): --api --check --compact --context-out --draft --error-format --help --journal --pretty --quiet --session --summary --timeout --verbose --version --wait
+# Long flags (as --help prints them): --api --check --compact --context-out --draft --error-format --help --journal --pretty --quiet --session --summary --timeline --timeout --verbose --version --wait
 complete -c nemo-state -f
 complete -c nemo-state -l session -r -d 'Session id'
 complete -c nemo-state -l summary -d 'Print the one-line track summary'
 complete -c nemo-state -l draft -d 'Print the draft alone (JSON)'
 complete -c nemo-state -l check -d 'Exit 0 when ready, 20 when not'
+complete -c nemo-state -l timeline -d 'Draw the draft as a chart on stderr'
 complete -c nemo-state -l wait -d 'Poll until the draft is ready'
 complete -c nemo-state -l journal -d 'List the journal of sends and renders'
 complete -c nemo-state -l timeout -x -d 'How long --wait waits'

@@ -47,6 +47,9 @@ setup() {
   jq -e '.streams | any(.codec_type == "audio" and .codec_name == "aac")' <<<"$probe"
   [ "$(jq -r '.format.duration | tonumber | round' <<<"$probe")" -eq 10 ]
   [[ $stderr == *"demo: wrote $BATS_TEST_TMPDIR/nemo-demo.mp4"* ]]
+  # And its contact sheet beside it.
+  [ "$(jq -r .contact_sheet <<<"$output")" = "$BATS_TEST_TMPDIR/nemo-demo.png" ]
+  [ "$(ffprobe -v error -show_entries stream=codec_name -of csv=p=0 nemo-demo.png)" = png ]
   [[ $stderr != *"building"* ]]
   # The demo kept to its own config dir and stopped its sandbox.
   [ ! -e "$XDG_CONFIG_HOME/nemovideo" ]
