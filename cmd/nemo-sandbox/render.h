@@ -1,7 +1,8 @@
 // The renderer: a draft becomes one ffmpeg command line (H.264/AAC MP4). Video segments are
-// colour cards or the uploaded images/clips, the title is drawn over its time range, and the BGM
-// is a sine tone at its volume (silence where there is none), so every draft field is visible in
-// the output and the tests can check it with ffprobe.
+// moving gradients whose colours come from the description's words, or the uploaded images
+// (panned) and clips, cross-faded where they overlap; the title and captions are drawn over their
+// time ranges, and the BGM is a chord whose mood follows the request, at its volume (silence where
+// there is none), so every draft field is visible in the output and the tests can check it.
 #pragma once
 
 #include <string>
