@@ -35,6 +35,10 @@ void AddApiRoutes(httplib::Server& svr, Sandbox& sb) {
     if (!Admit(sb, req, res, &user) || !ParseBody(sb, req, res, &body)) return;
     auto session = sb.store.GetSession(body.value("session_id", ""), user);
     if (!session) return ApiError(sb, res, 404, 1002, "session not found");
+    // As the real service does: the task must be the session's own.
+    if (body.value("task_id", "") != session->task_id) {
+      return ApiError(sb, res, 400, 400, "task_id does not match the session");
+    }
     ApiOk(res, {{"claim_token", "clm_" + RandomHex(32)}, {"expires_in", 604800}});
   });
 

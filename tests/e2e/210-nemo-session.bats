@@ -36,7 +36,8 @@ teardown_file() { sandbox_stop; }
 @test "link --session ID of another session: its own --task, never the context's task id" {
   cd "$BATS_TEST_TMPDIR"
   nemo-session >first.json
-  other=$(nemo-session | jq -r .session_id)
+  nemo-session >other.json
+  other=$(jq -r .session_id other.json)
   run --separate-stderr nemo-session link --session "$other" <first.json
   [ "$status" -eq 2 ]
   [ -z "$output" ]
@@ -44,7 +45,10 @@ teardown_file() { sandbox_stop; }
   [[ ${stderr_lines[1]} == "hint: "*"--task"* ]]
   run --separate-stderr nemo-session link --session "$other" </dev/null
   [ "$status" -eq 2 ]
+  # A task that is not the session's own is refused by the service (the sandbox checks, too).
   run --separate-stderr nemo-session link --session "$other" --task task_given </dev/null
+  [ "$status" -eq 2 ]
+  run --separate-stderr nemo-session link --session "$other" --task "$(jq -r .task_id other.json)" </dev/null
   [ "$status" -eq 0 ]
   jq -e --arg s "$other" '.session_id == $s and (.link | contains("ct=clm_"))' <<<"$output"
   # the session in the context: its task id goes along
