@@ -22,6 +22,7 @@
 #include "sha256.h"
 #include "status_line.h"
 #include "terminal.h"
+#include "timeline.h"
 
 namespace {
 
@@ -367,6 +368,11 @@ int main(int argc, char** argv) {
     if (run.dropped && !prog.flags().quiet) {
       nemo::PrintWarning(prog.name(), "recovered from the session state: " +
                                           result["changes"].value("sentence", std::string()));
+    }
+    // On a terminal the new draft is drawn (stderr: stdout stays the context).
+    if (after && nemo::StderrIsTerminal() && !prog.flags().quiet) {
+      std::string chart = nemo::DrawTimeline(*after, nemo::TimelineStyleForStderr());
+      std::fwrite(chart.data(), 1, chart.size(), stderr);
     }
     record["result"] = result;
     record["exit"] = 0;

@@ -131,3 +131,18 @@ teardown() { sandbox_reset; }
   NEMO_FORCE_TTY=1 nemo-send --quiet 'make it 6 seconds' <ctx.json >out 2>err
   [ ! -s err ]
 }
+
+@test "on a terminal the new draft is drawn on stderr after the run; not with --quiet, not in a pipe" {
+  NEMO_FORCE_TTY=1 COLUMNS=60 LANG=C nemo-send 'a 4-second video titled "Drawn"' <ctx.json >out 2>err
+  # The chart follows the cleared status line: keep what starts at its heading.
+  sed -n 's/.*\(Timeline: \)/\1/; /^Timeline: /,$p' err >chart
+  grep -q '^Timeline: .* tracks, .* segments, 4s' chart
+  [ "$(wc -l <chart)" -ge 4 ]
+  [ "$(awk '{ if (length($0) >= 60) n++ } END { print n + 0 }' chart)" -eq 0 ]
+  jq -e '.session_id' out >/dev/null
+  NEMO_FORCE_TTY=1 nemo-send --quiet 'make it 5 seconds' <ctx.json >out 2>err
+  [ ! -s err ]
+  nemo-send 'make it 6 seconds' <ctx.json >out 2>err
+  run grep -c 'Timeline' err
+  [ "$output" -eq 0 ]
+}
