@@ -53,4 +53,8 @@ def failed($n; $what; $r): row($n; $what; "—"; "—"; "failed: " + ($r.error |
           "\(.nemo_tokens_minted | tokens) minted"; "exactly 1 token"; .ok | yes) end ),
   ( $r["sandbox-upload"] // empty | if .error then failed(8; "sandbox upload"; .) else
       row(8; "sandbox on a \(.bytes / 1048576) MiB upload (curl -F)"; "—"; "\(.mib_s) MiB/s";
-          "sandbox RSS \(.sandbox_peak_rss_kib | mib)"; "< 64 MiB"; .ok | yes) end )
+          "sandbox RSS \(.sandbox_peak_rss_kib | mib)"; "< 64 MiB"; .ok | yes) end ),
+  ( $r.render // empty | if .error then failed(9; "sandbox render"; .) else
+      row(9; "sandbox render, 10 s 1080p, all it draws (median of \(.seconds_all | length))";
+          "\(.seconds_median | s) (best \(.seconds_best | s))"; "—";
+          "\(.video.width)x\(.video.height), \(.video.duration) s"; "< 10 s"; .met | yes) end )
