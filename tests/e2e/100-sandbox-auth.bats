@@ -81,12 +81,16 @@ anon() {  # CLIENT_ID → the whole reply
   sandbox_counters | jq -e '.tokens_minted["cid-exp"] == 2' >/dev/null
 }
 
-@test "a claim token for an own session; 1002 for an unknown one" {
+@test "a claim token for an own session and its task; 400 for another task; 1002 for an unknown session" {
   TOKEN=$(sandbox_token)
-  sid=$(sandbox_new_session)
-  body=$(jq -nc --arg s "$sid" '{task_id: "t", session_id: $s}')
+  created=$(sandbox_curl -H 'Content-Type: application/json' -d '{"task_name":"t","language":"en"}' \
+    "$SANDBOX_API/api/tasks/me/with-session/nemo_agent")
+  body=$(jq -c '.data | {task_id, session_id}' <<<"$created")
   sandbox_curl -H 'Content-Type: application/json' -d "$body" "$SANDBOX_API/api/auth/claim-token" |
     jq -e '.code == 0 and (.data.claim_token | startswith("clm_")) and .data.expires_in == 604800' >/dev/null
+  body=$(jq -c '.data | {task_id: "task_other", session_id}' <<<"$created")
+  run sandbox_curl -w '\n%{http_code}' -d "$body" "$SANDBOX_API/api/auth/claim-token"
+  [ "${lines[1]}" = 400 ]
   run sandbox_curl -w '\n%{http_code}' -d '{"session_id":"ses_nope"}' "$SANDBOX_API/api/auth/claim-token"
   [ "${lines[1]}" = 404 ] && jq -e '.code == 1002' <<<"${lines[0]}"
 }
