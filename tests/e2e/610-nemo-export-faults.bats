@@ -102,6 +102,8 @@ job_status() {  # the server's view of a render
   [ "$status" -eq 11 ]
   [[ $stderr == *"left running"* ]]
   id=$(echo "$stderr" | grep -o 'render_[0-9]*_[0-9a-f]*' | head -1)
-  [ "$(job_status "$id")" = processing ]
+  # Left running: still queued behind an earlier test's render, or rendering (not cancelled).
+  run job_status "$id"
+  [[ $output == processing || $output == pending ]]
   [ ! -e out.mp4 ]
 }
