@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "atomic_file.h"
 #include "error.h"
 #include "output.h"
 #include "private_files.h"
@@ -74,44 +75,6 @@ void EnsurePrivateDir(const fs::path& dir) {
   CheckPrivateDir(dir);
 }
 
-void WriteFileAtomically(const fs::path& path, const std::string& content, int mode) {
-  std::string tmpl = (path.parent_path() / ("." + path.filename().string() + ".XXXXXX")).string();
-  int fd = mkstemp(tmpl.data());
-  if (fd < 0)
-    throw Error(kExitAuth, path.string() + ": cannot create a temporary file: " + Errno());
-  auto fail = [&](const std::string& what) {
-    std::string why = Errno();
-    close(fd);
-    unlink(tmpl.c_str());
-    throw Error(kExitAuth, path.string() + ": " + what + ": " + why);
-  };
-  if (fchmod(fd, static_cast<mode_t>(mode)) != 0) fail("cannot set mode");
-  std::size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("cannot write");
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (fsync(fd) != 0) fail("cannot fsync");
-  if (close(fd) != 0) {
-    unlink(tmpl.c_str());
-    throw Error(kExitAuth, path.string() + ": cannot close: " + Errno());
-  }
-  if (rename(tmpl.c_str(), path.c_str()) != 0) {
-    std::string why = Errno();
-    unlink(tmpl.c_str());
-    throw Error(kExitAuth, path.string() + ": cannot rename into place: " + why);
-  }
-  int dfd = open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
-  }
-}
-
 std::string NewUuid() {
   std::random_device rd;
   std::mt19937_64 rng((static_cast<uint64_t>(rd()) << 32) ^ rd());
@@ -144,7 +107,7 @@ std::string LoadOrCreateClientId(const fs::path& dir) {
   id = read();  // another process may have written it while we waited
   if (!id.empty()) return id;
   id = NewUuid();
-  WriteFileAtomically(path, id + "\n", 0600);
+  ReplaceFileAtomically(path, id + "\n", 0600, kExitAuth);
   return id;
 }
 
@@ -163,22 +126,11 @@ std::optional<Credentials> LoadCredentials(const fs::path& dir, const std::strin
   return c;
 }
 
-// A process killed between mkstemp and rename leaves `.credentials.json.XXXXXX` behind; the next
-// writer sweeps the ones old enough that no live writer can own them.
-static void RemoveStaleTemporaries(const fs::path& dir) {
-  std::error_code ec;
-  auto now = fs::file_time_type::clock::now();
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.rfind(std::string(".") + kCredentialsFile + ".", 0) != 0) continue;
-    auto mtime = fs::last_write_time(entry.path(), ec);
-    if (!ec && now - mtime > std::chrono::minutes(1)) fs::remove(entry.path(), ec);
-  }
-}
-
 void StoreCredentials(const fs::path& dir, const Credentials& c) {
   EnsurePrivateDir(dir);
-  RemoveStaleTemporaries(dir);
+  // A writer killed between mkstemp and rename left `.credentials.json.XXXXXX`: sweep the ones
+  // old enough that no live writer can own them.
+  RemoveStaleTemporaries(dir, ".json", std::chrono::seconds(60));
   // Replacing a corrupt file is what storing means; one that is not safely ours is refused.
   bool corrupt = false;
   nlohmann::json store = ReadStore(dir, &corrupt);
@@ -188,7 +140,7 @@ void StoreCredentials(const fs::path& dir, const Credentials& c) {
                             {"expires_at", c.expires_at},
                             {"kind", c.kind},
                             {"client_id", c.client_id}};
-  WriteFileAtomically(dir / kCredentialsFile, store.dump(2) + "\n", 0600);
+  ReplaceFileAtomically(dir / kCredentialsFile, store.dump(2) + "\n", 0600, kExitAuth);
 }
 
 bool RemoveCredentials(const fs::path& dir, const std::string& api) {
@@ -200,7 +152,7 @@ bool RemoveCredentials(const fs::path& dir, const std::string& api) {
   if (corrupt) return fs::remove(path);  // removed whole
   if (!store.contains("tokens") || !store["tokens"].contains(api)) return false;
   store["tokens"].erase(api);
-  WriteFileAtomically(path, store.dump(2) + "\n", 0600);
+  ReplaceFileAtomically(path, store.dump(2) + "\n", 0600, kExitAuth);
   return true;
 }
 

@@ -48,9 +48,6 @@ void StoreCredentials(const std::filesystem::path& dir, const Credentials& crede
 // Returns whether something was removed. A corrupt file is removed whole.
 bool RemoveCredentials(const std::filesystem::path& dir, const std::string& api);
 
-// Writes `content` to `path` atomically with `mode` (temporary file, fsync, rename, fsync dir).
-void WriteFileAtomically(const std::filesystem::path& path, const std::string& content, int mode);
-
 // Seconds since the epoch for an ISO 8601 UTC time ("2026-11-28T12:00:00Z"); nullopt if unparsable.
 std::optional<long long> ParseIsoTime(const std::string& text);
 bool IsExpired(const Credentials& credentials);  // with a one-minute margin

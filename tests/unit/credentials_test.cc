@@ -74,18 +74,6 @@ TEST(Credentials, CorruptFileIsAnAuthErrorAndLogoutRemovesIt) {
   EXPECT_FALSE(fs::exists(tmp.path / "credentials.json"));
 }
 
-TEST(Credentials, AtomicWriteLeavesNoTemporaryFiles) {
-  TempDir tmp;
-  for (int i = 0; i < 20; ++i) nemo::WriteFileAtomically(tmp.path / "f", std::to_string(i), 0600);
-  int entries = 0;
-  for (auto& e : fs::directory_iterator(tmp.path)) (void)e, ++entries;
-  EXPECT_EQ(entries, 1);
-  std::ifstream in(tmp.path / "f");
-  std::string content;
-  in >> content;
-  EXPECT_EQ(content, "19");
-}
-
 TEST(Credentials, ClientIdIsCreatedOnceAndReused) {
   TempDir tmp;
   unsetenv("NEMO_CLIENT_ID");
