@@ -27,8 +27,6 @@ namespace {
 
 constexpr const char* kCredentialsFile = "credentials.json";
 
-std::string Errno() { return std::strerror(errno); }
-
 // The store as JSON ({} when there is none). A file that is not safely the user's is refused
 // (private_files.h); a corrupt one too, unless the caller asks to learn it through `corrupt`.
 nlohmann::json ReadStore(const fs::path& dir, bool* corrupt = nullptr) {
@@ -56,9 +54,9 @@ FileLock::FileLock(const fs::path& dir) {
   EnsurePrivateDir(dir);
   fs::path path = dir / ".lock";
   fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd_ < 0) throw Error(kExitAuth, path.string() + ": cannot open lock file: " + Errno());
+  if (fd_ < 0) throw Error(kExitAuth, path.string() + ": cannot open lock file: " + ErrnoText());
   while (flock(fd_, LOCK_EX) != 0) {
-    if (errno != EINTR) throw Error(kExitAuth, path.string() + ": cannot lock: " + Errno());
+    if (errno != EINTR) throw Error(kExitAuth, path.string() + ": cannot lock: " + ErrnoText());
   }
 }
 
@@ -70,7 +68,7 @@ void EnsurePrivateDir(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir.parent_path(), ec);
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    throw Error(kExitAuth, dir.string() + ": cannot create directory: " + Errno());
+    throw Error(kExitAuth, dir.string() + ": cannot create directory: " + ErrnoText());
   }
   CheckPrivateDir(dir);
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "error.h"
+#include "http.h"
 #include "poll.h"
 #include "sha256.h"
 

@@ -17,17 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-// Times beyond this (about 31,700 years in ms) are garbage; capping keeps arithmetic finite.
-constexpr double kMaxMs = 1e15;
-constexpr int kMaxDepth = 256;
 constexpr const char* kDefaultCanvas = "1920x1080";
-
-bool TooDeep(std::string_view text) { return JsonNestsDeeperThan(text, kMaxDepth); }
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // A number, or a string holding one ("10000", "2.5"): the real service's types are not known.
 std::optional<double> Num(const json& value) {
@@ -75,13 +65,6 @@ std::string TextField(const json& object, std::initializer_list<const char*> key
   return {};
 }
 
-const json& Meta(const json& object) {
-  static const json kEmpty = json::object();
-  if (!object.is_object()) return kEmpty;
-  auto it = object.find("m");
-  return it != object.end() && it->is_object() ? *it : kEmpty;
-}
-
 // 10000 -> "10", 2500 -> "2.5", 1234 -> "1.234".
 std::string Seconds(double ms) {
   char buf[64];
@@ -95,7 +78,7 @@ std::string Seconds(double ms) {
 
 std::string Integer(double value) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.0f", std::clamp(value, -kMaxMs, kMaxMs));
+  std::snprintf(buf, sizeof buf, "%.0f", std::clamp(value, -kMaxDraftMs, kMaxDraftMs));
   return buf;
 }
 
@@ -164,10 +147,10 @@ TrackInfo Describe(const json& track) {
     info.label = "Track (type " + std::to_string(*info.type) + ")";
   bool title = info.type == 7;
 
-  const json& meta = Meta(track);
+  const json& meta = DraftMeta(track);
   std::string name = title ? "" : TextField(meta, {"name", "title"});
   // A track named after its kind ("Video: Video") says nothing: its first segment says more.
-  if (Lower(name) == Lower(info.label)) name.clear();
+  if (AsciiLower(name) == AsciiLower(info.label)) name.clear();
   std::optional<double> volume = NumField(meta, {"volume"});
   double cursor = 0;  // segments without a start follow each other
   if (const json* sg = Segments(track)) {
@@ -175,13 +158,13 @@ TrackInfo Describe(const json& track) {
       ++info.segments;
       double start = NumField(seg, {"st", "start"}).value_or(cursor);
       double duration = NumField(seg, {"d", "duration"}).value_or(0);
-      start = std::clamp(start, 0.0, kMaxMs);
-      duration = std::clamp(duration, 0.0, kMaxMs);
+      start = std::clamp(start, 0.0, kMaxDraftMs);
+      duration = std::clamp(duration, 0.0, kMaxDraftMs);
       double end = start + duration;
       cursor = end;
       info.start = info.start ? std::min(*info.start, start) : start;
       info.end = info.end ? std::max(*info.end, end) : end;
-      const json& m = Meta(seg);
+      const json& m = DraftMeta(seg);
       if (name.empty()) {
         name = title ? TextField(m, {"title", "text", "name", "desc"})
                      : TextField(m, {"desc", "name", "title", "text"});
@@ -210,7 +193,7 @@ std::vector<TrackInfo> DescribeAll(const json& draft) {
 }
 
 std::string Canvas(const json& draft) {
-  const json& m = Meta(draft);
+  const json& m = DraftMeta(draft);
   auto w = NumField(m, {"width"});
   auto h = NumField(m, {"height"});
   if (!w && !h) return {};
@@ -267,7 +250,7 @@ json NormalizeDraft(const json& draft_or_string) {
   for (int hop = 0; hop < 4; ++hop) {
     if (current.is_string()) {
       const std::string& text = current.get_ref<const std::string&>();
-      if (TooDeep(text)) return json::object();
+      if (JsonTooDeep(text)) return json::object();
       json parsed = json::parse(text, nullptr, false);
       if (parsed.is_discarded()) return json::object();
       current = std::move(parsed);
@@ -360,6 +343,13 @@ json DraftChanges(const json& before, const json& after) {
   }
   if (sentence.empty()) sentence = "No change to the draft";
   return {{"items", std::move(items)}, {"sentence", std::move(sentence)}};
+}
+
+const json& DraftMeta(const json& object) {
+  static const json kEmpty = json::object();
+  if (!object.is_object()) return kEmpty;
+  auto it = object.find("m");
+  return it != object.end() && it->is_object() ? *it : kEmpty;
 }
 
 }  // namespace nemo

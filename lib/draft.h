@@ -16,6 +16,12 @@ nlohmann::json NormalizeDraft(const nlohmann::json& draft_or_string);
 // Ready for export: draft.t exists and at least one track has a segment.
 bool DraftReady(const nlohmann::json& draft);
 
+// Times beyond this (about 31,700 years in ms) are garbage; capping keeps arithmetic finite.
+inline constexpr double kMaxDraftMs = 1e15;
+
+// The metadata object `m` of a track or segment (an empty object when there is none).
+const nlohmann::json& DraftMeta(const nlohmann::json& object);
+
 // `Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title:
 // "Urban Dreams" (0-3s)`, or `Timeline is empty`.
 std::string TrackSummary(const nlohmann::json& draft);

@@ -1,5 +1,8 @@
 #include "error.h"
 
+#include <cerrno>
+#include <cstring>
+
 namespace nemo {
 
 int ExitCodeForApiCode(int api_code, int fallback) {
@@ -29,5 +32,7 @@ int ExitCodeForApiCode(int api_code, int fallback) {
       return api_code >= 4000 && api_code < 5000 ? kExitUsage : fallback;
   }
 }
+
+std::string ErrnoText() { return std::strerror(errno); }
 
 }  // namespace nemo

@@ -38,4 +38,7 @@ class Error : public std::runtime_error {
 // a code means the same whatever shape it arrived in.
 int ExitCodeForApiCode(int api_code, int fallback);
 
+// strerror(errno), for messages.
+std::string ErrnoText();
+
 }  // namespace nemo

@@ -16,18 +16,9 @@ namespace {
 using nlohmann::json;
 
 // Deeper JSON than this is not an event: copying or comparing it would recurse that deep.
-constexpr int kMaxDepth = 256;
-
-bool TooDeep(std::string_view text) { return JsonNestsDeeperThan(text, kMaxDepth); }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool ContainsNoCase(std::string_view haystack, std::string_view needle) {
-  return Lower(haystack).find(Lower(needle)) != std::string::npos;
+  return AsciiLower(haystack).find(AsciiLower(needle)) != std::string::npos;
 }
 
 std::string_view Trim(std::string_view s) {
@@ -85,7 +76,7 @@ bool ResultFailed(const json& result) {
       return true;
     }
   }
-  std::string status = Lower(StringField(result, {"status", "state"}));
+  std::string status = AsciiLower(StringField(result, {"status", "state"}));
   if (status == "error" || status == "failed" || status == "failure") return true;
   if (auto it = result.find("success"); it != result.end() && it->is_boolean()) {
     return !it->get<bool>();
@@ -449,7 +440,7 @@ std::vector<json> EventNormalizer::Normalize(const SseEvent& event, long long no
   last_ms_ = std::max(last_ms_, now_ms);
   std::vector<json> out;
   std::string_view data = Trim(event.data);
-  std::string sse_type = Lower(event.type);
+  std::string sse_type = AsciiLower(event.type);
   if (data.empty() || OneOf(sse_type, {"heartbeat", "ping", "keepalive", "keep-alive"})) {
     out.push_back(Keepalive());
     return out;
@@ -463,7 +454,7 @@ std::vector<json> EventNormalizer::Normalize(const SseEvent& event, long long no
     for (const std::string& text : fast_texts_) Delta(text, out);
     return out;
   }
-  json j = TooDeep(data) ? json(json::value_t::discarded) : json::parse(data, nullptr, false);
+  json j = JsonTooDeep(data) ? json(json::value_t::discarded) : json::parse(data, nullptr, false);
   if (j.is_discarded()) {
     if (sse_type == "error")
       Failure(nullptr, ValidUtf8(data), out);
@@ -565,7 +556,7 @@ void EventNormalizer::Adk(const json& event, long long now_ms, std::vector<json>
 }
 
 void EventNormalizer::Typed(const json& event, long long now_ms, std::vector<json>& out) {
-  std::string type = Lower(event["type"].get_ref<const std::string&>());
+  std::string type = AsciiLower(event["type"].get_ref<const std::string&>());
   if (OneOf(type, {"text", "message", "assistant", "reply", "answer"})) {
     const json* text = Field(event, {"content", "text", "message"});
     if (text == nullptr || !text->is_string()) {

@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "output.h"
+#include "text.h"
 
 namespace nemo {
 namespace {
@@ -26,11 +27,6 @@ struct GlobalInit {
 };
 
 void EnsureGlobalInit() { static GlobalInit init; }
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -47,13 +43,6 @@ void InterruptibleSleep(std::chrono::milliseconds total) {
         std::chrono::milliseconds(50), std::chrono::duration_cast<std::chrono::milliseconds>(
                                            until - std::chrono::steady_clock::now()) +
                                            std::chrono::milliseconds(1)));
-  }
-}
-
-void ThrowIfInterrupted() {
-  int sig = InterruptSignal();
-  if (sig != 0) {
-    throw Error(sig == 15 ? kExitTerminated : kExitInterrupted, "interrupted");
   }
 }
 
@@ -114,8 +103,8 @@ bool ParseUrl(const std::string& url, UrlParts& out) {
     get(CURLUPART_HOST, out.host, 0);
     get(CURLUPART_PORT, out.port, CURLU_DEFAULT_PORT);
     get(CURLUPART_PATH, out.path, 0);
-    out.scheme = Lower(out.scheme);
-    out.host = Lower(out.host);
+    out.scheme = AsciiLower(out.scheme);
+    out.host = AsciiLower(out.host);
   }
   curl_url_cleanup(h);
   return ok;
@@ -137,7 +126,7 @@ std::string HttpResponse::Header(const std::string& lower_name) const {
 }
 
 bool LooksLikeEnvelope(const std::string& content_type, std::string_view head) {
-  std::string type = Lower(content_type);
+  std::string type = AsciiLower(content_type);
   if (type.find("json") != std::string::npos || type.find("html") != std::string::npos) return true;
   if (type.find("event-stream") != std::string::npos) return false;
   for (const char* media : {"video/", "audio/", "image/"}) {
@@ -179,7 +168,7 @@ size_t OnHeader(char* data, size_t size, size_t nitems, void* arg) {
   }
   auto colon = line.find(':');
   if (colon != std::string::npos) {
-    attempt->response->headers[Lower(line.substr(0, colon))] = Trim(line.substr(colon + 1));
+    attempt->response->headers[AsciiLower(line.substr(0, colon))] = Trim(line.substr(colon + 1));
   }
   return size * nitems;
 }
@@ -443,6 +432,11 @@ HttpResponse Http::Send(const HttpRequest& request) {
     }
     return response;
   }
+}
+
+void ThrowIfInterrupted() {
+  int sig = InterruptSignal();
+  if (sig != 0) throw Error(sig == 15 ? kExitTerminated : kExitInterrupted, "interrupted");
 }
 
 }  // namespace nemo

@@ -31,8 +31,6 @@ constexpr long long kExpirySeconds = kJournalExpiryDays * 86400LL;
 constexpr const char* kEntrySuffix = ".json";
 constexpr const char* kLockSuffix = ".lock";
 
-std::string Errno() { return std::strerror(errno); }
-
 Error JournalError(const fs::path& path, const std::string& what) {
   return Error(kExitUsage, path.string() + ": " + what,
                "the journal lives in ${XDG_STATE_HOME:-~/.local/state}/nemovideo/journal; "
@@ -44,10 +42,10 @@ Error JournalError(const fs::path& path, const std::string& what) {
 int LockFile(const fs::path& lock, bool* waited, const std::function<void()>& on_wait) {
   for (;;) {
     int fd = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) throw JournalError(lock, "cannot open the lock file: " + Errno());
+    if (fd < 0) throw JournalError(lock, "cannot open the lock file: " + ErrnoText());
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
       if (errno != EWOULDBLOCK) {
-        std::string why = Errno();
+        std::string why = ErrnoText();
         close(fd);
         throw JournalError(lock, "cannot lock: " + why);
       }
@@ -57,7 +55,7 @@ int LockFile(const fs::path& lock, bool* waited, const std::function<void()>& on
       }
       while (flock(fd, LOCK_EX) != 0) {
         if (errno != EINTR) {
-          std::string why = Errno();
+          std::string why = ErrnoText();
           close(fd);
           throw JournalError(lock, "cannot lock: " + why);
         }
@@ -157,7 +155,7 @@ void Journal::EnsureDir() const {
   std::error_code ec;
   fs::create_directories(dir_.parent_path(), ec);
   if (mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) {
-    throw JournalError(dir_, "cannot create the directory: " + Errno());
+    throw JournalError(dir_, "cannot create the directory: " + ErrnoText());
   }
   struct stat st {};
   if (stat(dir_.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {

@@ -23,11 +23,6 @@ std::chrono::milliseconds PollBase(std::chrono::milliseconds fallback) {
   return fallback;
 }
 
-void ThrowIfInterrupted() {
-  int sig = InterruptSignal();
-  if (sig != 0) throw Error(sig == 15 ? kExitTerminated : kExitInterrupted, "interrupted");
-}
-
 void SleepOrInterrupt(std::chrono::milliseconds duration) {
   auto until = std::chrono::steady_clock::now() + duration;
   for (;;) {

@@ -25,8 +25,6 @@ std::chrono::milliseconds PollBase(std::chrono::milliseconds fallback);
 
 // Sleeps in short steps; throws Error(130 or 143) as soon as SIGINT/SIGTERM arrives.
 void SleepOrInterrupt(std::chrono::milliseconds duration);
-// Throws Error(130 or 143) if SIGINT/SIGTERM has arrived.
-void ThrowIfInterrupted();
 
 // "800 ms", "12 s", "30 min", "1 h 30 min": for messages.
 std::string FormatDuration(std::chrono::milliseconds duration);

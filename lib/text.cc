@@ -72,4 +72,10 @@ bool JsonNestsDeeperThan(std::string_view text, int max_depth) {
   return false;
 }
 
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 }  // namespace nemo

@@ -21,4 +21,11 @@ std::string ReplaceInvalidUtf8(std::string_view s);
 // such a value would recurse that deep, so readers refuse it before parsing.
 bool JsonNestsDeeperThan(std::string_view text, int max_depth);
 
+// The depth every reader of server JSON (events, drafts) refuses beyond.
+inline constexpr int kMaxJsonDepth = 256;
+inline bool JsonTooDeep(std::string_view text) { return JsonNestsDeeperThan(text, kMaxJsonDepth); }
+
+// `s` with ASCII letters lowered (header names, hosts, types: never the user's words).
+std::string AsciiLower(std::string_view s);
+
 }  // namespace nemo

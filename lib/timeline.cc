@@ -20,8 +20,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr double kMaxMs = 1e15;  // as in draft.cc: beyond this a time is garbage
-constexpr int kMaxRows = 50;     // more tracks than this are counted, not drawn
+constexpr int kMaxRows = 50;  // more tracks than this are counted, not drawn
 constexpr int kMinWidth = 24;
 constexpr int kMaxWidth = 500;
 
@@ -42,7 +41,7 @@ std::optional<double> Num(const json& object, std::initializer_list<const char*>
     } else {
       continue;
     }
-    if (std::isfinite(d)) return std::clamp(d, 0.0, kMaxMs);
+    if (std::isfinite(d)) return std::clamp(d, 0.0, kMaxDraftMs);
   }
   return std::nullopt;
 }
@@ -58,17 +57,11 @@ std::string Text(const json& object, std::initializer_list<const char*> keys) {
   return {};
 }
 
-const json& Meta(const json& object) {
-  static const json kEmpty = json::object();
-  auto it = object.is_object() ? object.find("m") : object.end();
-  return object.is_object() && it != object.end() && it->is_object() ? *it : kEmpty;
-}
-
 struct Segment {
   double start, end;
 };
 
-struct Row {
+struct TrackRow {
   std::string label;  // "1 Video: city timelapse"
   std::vector<Segment> segments;
 };
@@ -84,10 +77,10 @@ std::string Kind(const json& track) {
   return buf;
 }
 
-Row Describe(const json& track, int number) {
-  Row row;
+TrackRow Describe(const json& track, int number) {
+  TrackRow row;
   std::string kind = Kind(track);
-  std::string name = Text(Meta(track), {"name", "title"});
+  std::string name = Text(DraftMeta(track), {"name", "title"});
   if (kind == "Title" && name == "Captions") kind = name;  // a text track of its own
   if (name == kind) name.clear();  // "Video: Video" says nothing; the first segment says more
   double cursor = 0;               // segments without a start follow each other
@@ -95,10 +88,10 @@ Row Describe(const json& track, int number) {
   if (sg != track.end() && sg->is_array()) {
     for (const json& seg : *sg) {
       double start = Num(seg, {"st", "start"}).value_or(cursor);
-      double end = std::min(kMaxMs, start + Num(seg, {"d", "duration"}).value_or(0));
+      double end = std::min(kMaxDraftMs, start + Num(seg, {"d", "duration"}).value_or(0));
       cursor = end;
       row.segments.push_back({start, end});
-      if (name.empty()) name = Text(Meta(seg), {"title", "desc", "name", "text"});
+      if (name.empty()) name = Text(DraftMeta(seg), {"title", "desc", "name", "text"});
     }
   }
   if (kind == "Title" && !name.empty()) name = "\"" + name + "\"";  // as the summary says it
@@ -163,7 +156,7 @@ double TickStep(double total, int bar, int min_cols) {
     if (step / total * bar >= min_cols) return step;
   }
   double step = kSteps[std::size(kSteps) - 1];
-  while (step / total * bar < min_cols && step < kMaxMs) step *= 2;
+  while (step / total * bar < min_cols && step < kMaxDraftMs) step *= 2;
   return step;
 }
 
@@ -196,7 +189,7 @@ TimelineStyle TimelineStyleForStderr() {
 
 std::string DrawTimeline(const json& draft_in, const TimelineStyle& style) {
   json draft = NormalizeDraft(draft_in);
-  std::vector<Row> rows;
+  std::vector<TrackRow> rows;
   auto t = draft.find("t");
   if (t != draft.end() && (t->is_array() || t->is_object())) {
     for (const json& track : *t) {
@@ -205,7 +198,7 @@ std::string DrawTimeline(const json& draft_in, const TimelineStyle& style) {
   }
   double total = 0;
   int segments = 0;
-  for (const Row& row : rows) {
+  for (const TrackRow& row : rows) {
     for (const Segment& s : row.segments) total = std::max(total, s.end), ++segments;
   }
   if (rows.empty()) return "Timeline is empty\n";
@@ -229,7 +222,7 @@ std::string DrawTimeline(const json& draft_in, const TimelineStyle& style) {
   const std::string fill[2] = {u ? "█" : "#", u ? "▓" : "="};
   const std::string empty = u ? "·" : ".";
   int drawn = 0;
-  for (const Row& row : rows) {
+  for (const TrackRow& row : rows) {
     if (drawn == kMaxRows) {
       out += Fit("… " + std::to_string(rows.size() - drawn) + " more tracks", width - 1, u) + "\n";
       break;

@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "progress.h"
+#include "text.h"
 
 namespace nemo {
 namespace {
@@ -184,11 +185,6 @@ bool IsSha256Hex(const nlohmann::json& v) {
   return true;
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 const nlohmann::json& ReplyFiles(const nlohmann::json& data) {
   if (!data.is_object() || !data.contains("files") || !data["files"].is_array()) {
     throw Error(kExitBadResponse, "the upload reply has no \"files\" list");
@@ -296,7 +292,7 @@ void CheckUploadUrl(const std::string& url) {
   UrlParts parts;
   bool ok = url.find_first_of(" \t\r\n") == std::string::npos && ParseUrl(url, parts) &&
             (parts.scheme == "http" || parts.scheme == "https") && !parts.host.empty() &&
-            (Lower(url).rfind("http://", 0) == 0 || Lower(url).rfind("https://", 0) == 0);
+            (AsciiLower(url).rfind("http://", 0) == 0 || AsciiLower(url).rfind("https://", 0) == 0);
   if (!ok) {
     throw Error(kExitUsage, url + ": not an http(s) URL",
                 "give absolute URLs such as https://example.com/clip.mp4");
@@ -339,7 +335,8 @@ nlohmann::json VerifyUploadReply(const nlohmann::json& data, const std::vector<S
       }
     }
     for (const char* key : {"sha256", "hash"}) {
-      if (f.contains(key) && IsSha256Hex(f[key]) && Lower(f[key].get<std::string>()) != s.sha256) {
+      if (f.contains(key) && IsSha256Hex(f[key]) &&
+          AsciiLower(f[key].get<std::string>()) != s.sha256) {
         throw Error(kExitBadResponse, "server reports sha256 " +
                                           f[key].get<std::string>().substr(0, 12) + "… for " +
                                           s.filename + ", sent " + s.sha256.substr(0, 12) + "…");

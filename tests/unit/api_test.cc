@@ -132,11 +132,7 @@ class ApiTest : public ::testing::Test {
   FakeApi fake_;
 };
 
-int ModeOf(const fs::path& path) {
-  struct stat st {};
-  stat(path.c_str(), &st);
-  return st.st_mode & 0777;
-}
+using nemo_test::ModeOf;
 
 }  // namespace
 

@@ -11,18 +11,13 @@
 #include <gtest/gtest.h>
 
 #include "error.h"
+#include "temp_files.h"
 
 namespace fs = std::filesystem;
 
+using nemo_test::TempDir;
+
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "nemo-atomic-XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
 std::string Slurp(const fs::path& p) {
   std::ifstream in(p);
   std::ostringstream s;

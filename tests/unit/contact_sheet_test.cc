@@ -25,20 +25,20 @@ using nemo::testing::TempDir;
 
 TEST(ContactSheetTest, ThePathMustBeAPngInAWritableDirectory) {
   TempDir dir;
-  EXPECT_EQ(CheckContactSheetPath(dir.path() + "/a.png"), dir.path() + "/a.png");
-  EXPECT_EQ(ExitOf([&] { CheckContactSheetPath(dir.path() + "/a.jpg"); }), kExitUsage);
+  EXPECT_EQ(CheckContactSheetPath(dir.path.string() + "/a.png"), dir.path.string() + "/a.png");
+  EXPECT_EQ(ExitOf([&] { CheckContactSheetPath(dir.path.string() + "/a.jpg"); }), kExitUsage);
   EXPECT_EQ(ExitOf([&] { CheckContactSheetPath(".png"); }), kExitUsage);
-  EXPECT_EQ(ExitOf([&] { CheckContactSheetPath(dir.path() + "/no/a.png"); }), kExitUsage);
-  std::filesystem::create_directory(dir.path() + "/d.png");
-  EXPECT_EQ(MessageOf([&] { CheckContactSheetPath(dir.path() + "/d.png"); }),
-            dir.path() + "/d.png: is a directory");
+  EXPECT_EQ(ExitOf([&] { CheckContactSheetPath(dir.path.string() + "/no/a.png"); }), kExitUsage);
+  std::filesystem::create_directory(dir.path.string() + "/d.png");
+  EXPECT_EQ(MessageOf([&] { CheckContactSheetPath(dir.path.string() + "/d.png"); }),
+            dir.path.string() + "/d.png: is a directory");
 }
 
 TEST(ContactSheetTest, WithoutFfmpegOnPathTheFlagIsRefusedByName) {
   const char* old = std::getenv("PATH");
   std::string saved = old ? old : "";
   TempDir empty;
-  setenv("PATH", empty.path().c_str(), 1);
+  setenv("PATH", empty.path.string().c_str(), 1);
   std::string message = MessageOf([] { RequireFfmpeg("--contact-sheet"); });
   setenv("PATH", saved.c_str(), 1);
   EXPECT_EQ(message, "--contact-sheet needs ffmpeg, which is not installed (not on PATH)");
@@ -47,16 +47,16 @@ TEST(ContactSheetTest, WithoutFfmpegOnPathTheFlagIsRefusedByName) {
 TEST(ContactSheetTest, ASheetOfARealVideoIsAPngGridAndNothingElseIsLeft) {
   if (!HaveProgram("ffmpeg") || !HaveProgram("ffprobe")) GTEST_SKIP() << "no ffmpeg";
   TempDir dir;
-  ASSERT_TRUE(RunIn(dir.path(),
+  ASSERT_TRUE(RunIn(dir.path.string(),
                     "ffmpeg -v error -f lavfi -i testsrc2=s=160x90:r=10:d=3 -pix_fmt yuv420p "
                     "v.mp4"));
   // Two columns of 100-pixel frames (16:9: 56 high), 4-pixel gaps and margins.
-  MakeContactSheet(dir.path() + "/v.mp4", dir.path() + "/s.png", {2, 2, 100});
-  ASSERT_TRUE(RunIn(dir.path(),
+  MakeContactSheet(dir.path.string() + "/v.mp4", dir.path.string() + "/s.png", {2, 2, 100});
+  ASSERT_TRUE(RunIn(dir.path.string(),
                     "test \"$(ffprobe -v error -show_entries stream=codec_name,width,height "
                     "-of csv=p=0 s.png)\" = png,212,124"));
   int files = 0;
-  for (auto& entry : std::filesystem::directory_iterator(dir.path()))
+  for (auto& entry : std::filesystem::directory_iterator(dir.path.string()))
     files += !entry.is_directory();
   EXPECT_EQ(files, 2);  // the video and the sheet: no temporary file left
 }
@@ -65,8 +65,9 @@ TEST(ContactSheetTest, AFileThatIsNoVideoIsAnUnusableAnswerAndLeavesNoSheet) {
   if (!HaveProgram("ffmpeg") || !HaveProgram("ffprobe")) GTEST_SKIP() << "no ffmpeg";
   TempDir dir;
   std::string video = dir.Write("v.mp4", "<html>not a video</html>");
-  EXPECT_EQ(ExitOf([&] { MakeContactSheet(video, dir.path() + "/s.png"); }), kExitBadResponse);
-  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/s.png"));
+  EXPECT_EQ(ExitOf([&] { MakeContactSheet(video, dir.path.string() + "/s.png"); }),
+            kExitBadResponse);
+  EXPECT_FALSE(std::filesystem::exists(dir.path.string() + "/s.png"));
 }
 
 }  // namespace

@@ -10,24 +10,12 @@
 #include <gtest/gtest.h>
 
 #include "error.h"
+#include "temp_files.h"
 
 namespace fs = std::filesystem;
 
-namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "nemo-cred-XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-int ModeOf(const fs::path& p) {
-  struct stat st;
-  stat(p.c_str(), &st);
-  return st.st_mode & 0777;
-}
-}  // namespace
+using nemo_test::ModeOf;
+using nemo_test::TempDir;
 
 TEST(Credentials, StoreCreatesPrivateDirAndFile) {
   TempDir tmp;

@@ -32,13 +32,14 @@ TEST(ReadDocument, ReadsOneBytePastTheLimit) {
 // A missing file or a directory is a usage error; an unknown type an unsupported file.
 TEST(ReadDocument, RefusesMissingDirectoriesAndUnknownTypes) {
   TempDir dir;
-  EXPECT_EQ(ExitOf([&] { ReadDocument(dir.path() + "/none.txt", 100); }), kExitUsage);
-  EXPECT_EQ(ExitOf([&] { ReadDocument(dir.path() + "/none.pdf", 100); }), kExitUsage);
-  EXPECT_EQ(MessageOf([&] { ReadDocument(dir.path(), 100); }), dir.path() + ": is a directory");
+  EXPECT_EQ(ExitOf([&] { ReadDocument(dir.path.string() + "/none.txt", 100); }), kExitUsage);
+  EXPECT_EQ(ExitOf([&] { ReadDocument(dir.path.string() + "/none.pdf", 100); }), kExitUsage);
+  EXPECT_EQ(MessageOf([&] { ReadDocument(dir.path.string(), 100); }),
+            dir.path.string() + ": is a directory");
   EXPECT_EQ(ExitOf([&] { ReadDocument(dir.Write("x.png", "\x89PNG"), 100); }),
             kExitUnsupportedFile);
   EXPECT_EQ(MessageOf([&] { ReadDocument(dir.Write("m.odt", "x"), 100); }),
-            dir.path() + "/m.odt: unsupported message file type \".odt\"");
+            dir.path.string() + "/m.odt: unsupported message file type \".odt\"");
 }
 
 // An unreadable .docx is "cannot read", not "damaged".
@@ -55,8 +56,8 @@ TEST(ReadDocument, ReadsDocumentsByExtensionInAnyCase) {
   if (!HaveProgram("pandoc")) GTEST_SKIP() << "pandoc not installed (scripts/bootstrap)";
   TempDir dir;
   dir.Write("a.md", "Hello *there*\n");
-  ASSERT_TRUE(RunIn(dir.path(), "pandoc -o A.DOCX -t docx a.md"));
-  EXPECT_EQ(ReadDocument(dir.path() + "/A.DOCX", 100), "Hello there");
+  ASSERT_TRUE(RunIn(dir.path.string(), "pandoc -o A.DOCX -t docx a.md"));
+  EXPECT_EQ(ReadDocument(dir.path.string() + "/A.DOCX", 100), "Hello there");
   EXPECT_EQ(ExitOf([&] { ReadDocument(dir.Write("b.Pdf", "no pdf"), 100); }), kExitUnsupportedFile);
 }
 

@@ -32,8 +32,8 @@ TEST(DocxText, ReadsADocumentMadeByPandoc) {
             "1. Visit us\n2. Taste everything\n\n"
             "Open daily\\\nfrom 7 to 19\n\n"
             "| day | cake |\n|---|---|\n| Mon | Stollen |\n");
-  ASSERT_TRUE(RunIn(dir.path(), "pandoc -o blog.docx blog.md"));
-  EXPECT_EQ(DocxText(dir.path() + "/blog.docx", 1 << 20),
+  ASSERT_TRUE(RunIn(dir.path.string(), "pandoc -o blog.docx blog.md"));
+  EXPECT_EQ(DocxText(dir.path.string() + "/blog.docx", 1 << 20),
             "Spring at the B\xC3\xA4"
             "ckerei\n"
             "Our bakery turns ten this spring. We bake croissants, cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
@@ -52,7 +52,7 @@ TEST(DocxText, ReadsADocumentMadeByPandoc) {
 TEST(DocxText, SkipsDeletionsFieldCodesAndTabStops) {
   if (!HaveProgram("zip")) GTEST_SKIP() << "zip not installed (scripts/bootstrap)";
   TempDir dir;
-  std::filesystem::create_directories(dir.path() + "/doc/word");
+  std::filesystem::create_directories(dir.path.string() + "/doc/word");
   dir.Write(
       "doc/word/document.xml",
       R"(<?xml version="1.0" encoding="UTF-8"?>)"
@@ -63,8 +63,8 @@ TEST(DocxText, SkipsDeletionsFieldCodesAndTabStops) {
       R"(<w:r><w:tab/><w:t>&#233;t&#xE9;</w:t></w:r>)"
       R"(<w:r><w:txbxContent><w:p><w:r><w:t>boxed</w:t></w:r></w:p></w:txbxContent></w:r></w:p>)"
       R"(<w:p/><w:p><w:r><w:t xml:space="preserve">  last  </w:t></w:r></w:p></w:body></w:document>)");
-  ASSERT_TRUE(RunIn(dir.path() + "/doc", "zip -q -r ../a.docx word"));
-  EXPECT_EQ(DocxText(dir.path() + "/a.docx", 1 << 20),
+  ASSERT_TRUE(RunIn(dir.path.string() + "/doc", "zip -q -r ../a.docx word"));
+  EXPECT_EQ(DocxText(dir.path.string() + "/a.docx", 1 << 20),
             "Fish & chips\t\xC3\xA9t\xC3\xA9\nboxed\n  last");
 }
 
@@ -75,8 +75,8 @@ TEST(DocxText, StopsPastTheLimit) {
   std::string md;
   for (int i = 0; i < 2000; ++i) md += "Paragraph number " + std::to_string(i) + ".\n\n";
   dir.Write("long.md", md);
-  ASSERT_TRUE(RunIn(dir.path(), "pandoc -o long.docx long.md"));
-  std::string text = DocxText(dir.path() + "/long.docx", 100);
+  ASSERT_TRUE(RunIn(dir.path.string(), "pandoc -o long.docx long.md"));
+  std::string text = DocxText(dir.path.string() + "/long.docx", 100);
   EXPECT_GT(text.size(), 100u);
   EXPECT_LT(text.size(), 200u);
 }
@@ -89,14 +89,14 @@ TEST(DocxText, RefusesWhatIsNotAWordDocument) {
   EXPECT_EQ(MessageOf([&] { DocxText(not_zip, 100); }),
             not_zip + ": not a readable .docx (not a zip archive)");
   if (!HaveProgram("zip")) GTEST_SKIP() << "zip not installed (scripts/bootstrap)";
-  std::filesystem::create_directories(dir.path() + "/z/word");
+  std::filesystem::create_directories(dir.path.string() + "/z/word");
   dir.Write("z/word/other.xml", "<x/>");
-  ASSERT_TRUE(RunIn(dir.path() + "/z", "zip -q -r ../b.docx word"));
-  EXPECT_EQ(MessageOf([&] { DocxText(dir.path() + "/b.docx", 100); }),
-            dir.path() + "/b.docx: not a readable .docx (no word/document.xml)");
+  ASSERT_TRUE(RunIn(dir.path.string() + "/z", "zip -q -r ../b.docx word"));
+  EXPECT_EQ(MessageOf([&] { DocxText(dir.path.string() + "/b.docx", 100); }),
+            dir.path.string() + "/b.docx: not a readable .docx (no word/document.xml)");
   dir.Write("z/word/document.xml", "<w:document xmlns:w=\"x\"><w:body><w:p>");
-  ASSERT_TRUE(RunIn(dir.path() + "/z", "zip -q -r ../c.docx word"));
-  EXPECT_EQ(ExitOf([&] { DocxText(dir.path() + "/c.docx", 100); }), kExitUnsupportedFile);
+  ASSERT_TRUE(RunIn(dir.path.string() + "/z", "zip -q -r ../c.docx word"));
+  EXPECT_EQ(ExitOf([&] { DocxText(dir.path.string() + "/c.docx", 100); }), kExitUnsupportedFile);
 }
 
 }  // namespace

@@ -14,20 +14,12 @@
 
 #include "error.h"
 #include "sha256.h"
+#include "temp_files.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "nemo-journal-XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-}  // namespace
+using nemo_test::TempDir;
 
 // What one process writes, the next one reads: the entry outlives its writer.
 TEST(Journal, AnEntryWrittenIsReadBackByTheNextOpen) {

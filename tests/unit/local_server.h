@@ -13,6 +13,7 @@
 #include <httplib.h>
 
 #include "api.h"
+#include "temp_files.h"
 
 namespace nemo_test {
 
@@ -55,15 +56,5 @@ inline nemo::Api TestApi(const std::string& base) {
   setenv("NEMO_RETRY_AFTER_DEFAULT", "0", 1);
   return nemo::Api(config);
 }
-
-// A temporary directory removed with everything in it.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "nemo-unit-XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 }  // namespace nemo_test

@@ -61,9 +61,9 @@ TEST(PdfText, ReadsATwoPagePdfAsParagraphs) {
                 "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82: our guests come from far away."},
                {90, 11, "Visit us on Saturday for a free coffee with every cake,", true},
                {105, 11, "while the oven is still warm."}}));
-  ASSERT_TRUE(RunIn(dir.path(), "rsvg-convert -f pdf -o blog.pdf 1.svg 2.svg"));
+  ASSERT_TRUE(RunIn(dir.path.string(), "rsvg-convert -f pdf -o blog.pdf 1.svg 2.svg"));
   EXPECT_EQ(
-      PdfText(dir.path() + "/blog.pdf", 1 << 20),
+      PdfText(dir.path.string() + "/blog.pdf", 1 << 20),
       "Spring at the B\xC3\xA4"
       "ckerei\n"
       "Our bakery turns ten this spring. We bake croissants, cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
@@ -83,8 +83,9 @@ TEST(PdfText, StopsPastTheLimit) {
     GTEST_SKIP() << "rsvg-convert not installed (scripts/bootstrap)";
   TempDir dir;
   dir.Write("p.svg", SvgPage({{60, 11, "A page of text that is long enough."}}));
-  ASSERT_TRUE(RunIn(dir.path(), "rsvg-convert -f pdf -o many.pdf p.svg p.svg p.svg p.svg p.svg"));
-  std::string text = PdfText(dir.path() + "/many.pdf", 40);
+  ASSERT_TRUE(
+      RunIn(dir.path.string(), "rsvg-convert -f pdf -o many.pdf p.svg p.svg p.svg p.svg p.svg"));
+  std::string text = PdfText(dir.path.string() + "/many.pdf", 40);
   EXPECT_GT(text.size(), 40u);
   EXPECT_LT(text.size(), 120u);
 }

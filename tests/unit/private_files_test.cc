@@ -17,15 +17,10 @@
 #include "test_server.h"
 
 namespace fs = std::filesystem;
+using nemo_test::ModeOf;
 using nemo_test::TempDir;
 
 namespace {
-
-int ModeOf(const fs::path& p) {
-  struct stat st {};
-  stat(p.c_str(), &st);
-  return st.st_mode & 07777;
-}
 
 // The message of the Error `f` throws with exit 3, or "" when it throws none.
 template <typename F>

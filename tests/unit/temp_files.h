@@ -1,8 +1,10 @@
-// Helpers for the tests of readers of local files (message, documents): a temporary directory,
-// the exit code an Error carries, and whether a program the test uses to make its input is here.
+// Helpers for the tests that touch local files: the one temporary directory type, a file's
+// permission bits, the exit code an Error carries, and whether a program the test uses to make
+// its input is here.
 #pragma once
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -12,25 +14,45 @@
 
 #include "error.h"
 
-namespace nemo::testing {
+#include <stdexcept>
 
-class TempDir {
- public:
+namespace nemo_test {
+
+// A temporary directory removed with everything in it.
+struct TempDir {
+  std::filesystem::path path;
   TempDir() {
-    char name[] = "/tmp/nemo-test-XXXXXX";
-    path_ = mkdtemp(name);
+    std::string tmpl = (std::filesystem::temp_directory_path() / "nemo-unit-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    path = tmpl;
   }
-  ~TempDir() { std::filesystem::remove_all(path_); }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  // Writes `content` to the file `name` in it; returns that file's path.
   std::string Write(const std::string& name, const std::string& content) const {
-    std::string p = path_ + "/" + name;
+    std::string p = (path / name).string();
     std::ofstream(p, std::ios::binary) << content;
     return p;
   }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
 };
+
+// The permission bits of `p` (with set-id and sticky bits).
+inline int ModeOf(const std::filesystem::path& p) {
+  struct stat st {};
+  stat(p.c_str(), &st);
+  return st.st_mode & 07777;
+}
+
+}  // namespace nemo_test
+
+namespace nemo::testing {
+
+using nemo_test::TempDir;
 
 inline int ExitOf(const std::function<void()>& f) {
   try {

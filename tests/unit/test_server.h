@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "temp_files.h"
+
 namespace nemo_test {
 
 // Register routes on server(), then Start(): binds a free port on 127.0.0.1, serves on a thread,
@@ -123,21 +125,6 @@ class ScopedEnv {
     saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
   }
   std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
-};
-
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "nemo-unit-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
 };
 
 }  // namespace nemo_test
