@@ -16,15 +16,24 @@ void AddControlRoutes(httplib::Server& svr, Sandbox& sb) {
   svr.Get("/_sandbox/faults",
           [&sb](const Request&, Response& res) { SendJson(res, 200, sb.faults.Snapshot()); });
 
-  svr.Post("/_sandbox/faults", [&sb](const Request& req, Response& res) {
-    json patch = json::parse(req.body, nullptr, false);
-    bool expire = false;
-    std::string error =
-        patch.is_discarded() ? "the body must be a JSON object" : sb.faults.Merge(patch, &expire);
-    if (!error.empty()) return SendJson(res, 400, {{"error", error}});
-    if (expire) sb.store.ExpireAllTokens();
-    SendJson(res, 200, sb.faults.Snapshot());
-  });
+  // POST merges into the current faults; PUT replaces them all (a DELETE and a POST in one
+  // request, which the tests' matrices make hundreds of times).
+  auto set_faults = [&sb](bool replace) {
+    return [&sb, replace](const Request& req, Response& res) {
+      json patch = json::parse(req.body, nullptr, false);
+      if (patch.is_discarded() || !patch.is_object()) {
+        return SendJson(res, 400, {{"error", "the body must be a JSON object"}});
+      }
+      if (replace) sb.faults.Reset();
+      bool expire = false;
+      std::string error = sb.faults.Merge(patch, &expire);
+      if (!error.empty()) return SendJson(res, 400, {{"error", error}});
+      if (expire) sb.store.ExpireAllTokens();
+      SendJson(res, 200, sb.faults.Snapshot());
+    };
+  };
+  svr.Post("/_sandbox/faults", set_faults(false));
+  svr.Put("/_sandbox/faults", set_faults(true));
 
   svr.Delete("/_sandbox/faults", [&sb](const Request&, Response& res) {
     sb.faults.Reset();

@@ -39,8 +39,7 @@ dialects_setup_file() {
 }
 
 dialects_setup() {
-  sandbox_reset
-  sandbox_fault "$BASE_FAULTS"
+  sandbox_replace_faults "$BASE_FAULTS"
   MATRIX_FAILURES=()
   ROWS=0
 }
@@ -80,36 +79,41 @@ refreshable() {
   [[ $REFRESHABLE == *" $code "* ]]
 }
 
+# BASE_FAULTS plus the injection, as one JSON object for PUT /_sandbox/faults. Written by hand,
+# not by jq: a matrix makes hundreds of rows, and jq's start-up is most of a row's cost.
 _dialect_faults() {  # DIALECT CODE TIMES REGEX
-  local d=$1 on200=false
+  local d=$1 on200=false re=$4
   if [[ $d == *200 ]]; then
     d=${d%200}
     on200=true
   fi
-  jq -nc --arg d "$d" --argjson on200 "$on200" --argjson code "$2" --argjson times "$3" \
-    --arg re "$4" --argjson skip "${INJECT_SKIP:-0}" \
-    '{error_dialect: $d, errors_on_200: $on200, inject: $re, inject_code: $code,
-      inject_times: $times, inject_skip: $skip}'
+  re=${re//\\/\\\\}
+  re=${re//\"/\\\"}
+  local base=${BASE_FAULTS:-\{\}}
+  base=${base%\}}
+  [[ $base == '{' ]] || base+=,
+  printf '%s"error_dialect":"%s","errors_on_200":%s,"inject":"%s","inject_code":%s,"inject_times":%s,"inject_skip":%s}' \
+    "$base" "$d" "$on200" "$re" "$2" "$3" "${INJECT_SKIP:-0}"
 }
 
-_hits() {  # REGEX: requests that reached the sandbox on matching routes
-  sandbox_counters | jq --arg re "$1" '[(.hits // {}) | to_entries[] | select(.key | test($re))
-    | .value] | add // 0'
+# "SENT MINTS" between two counter snapshots: requests that reached the sandbox on routes
+# matching REGEX, and token requests (a refresh asks for a token again; the sandbox may hand back
+# the same one).
+_sends_and_mints() {  # BEFORE AFTER REGEX
+  jq -rn --argjson a "$1" --argjson b "$2" --arg re "$3" '
+    def hits($c): [($c.hits // {}) | to_entries[] | select(.key | test($re)) | .value] | add // 0;
+    def mints($c): $c.hits["POST /api/auth/anonymous-token"] // 0;
+    "\(hits($b) - hits($a)) \(mints($b) - mints($a))"'
 }
-# Token requests: a refresh asks for a token again (the sandbox may hand back the same one).
-_mints() { sandbox_counters | jq '.hits["POST /api/auth/anonymous-token"] // 0'; }
 
 matrix_row() {
   local name=$1 dialect=$2 code=$3 times=$4 want=$5 re=$6 script=$7 check=${8:-true}
   local dir="$BATS_TEST_TMPDIR/row$ROWS"
   ROWS=$((ROWS + 1))
   mkdir -p "$dir"
-  sandbox_reset
-  sandbox_fault "$BASE_FAULTS"
-  sandbox_fault "$(_dialect_faults "$dialect" "$code" "$times" "$re")"
-  local hits0 mints0
-  hits0=$(_hits "$re")
-  mints0=$(_mints)
+  sandbox_replace_faults "$(_dialect_faults "$dialect" "$code" "$times" "$re")"
+  local before
+  before=$(sandbox_counters)
   local rc=0
   (cd "$dir" && bash -c "$script" >stdout 2>stderr </dev/null) || rc=$?
   local label="$name [$dialect $code ×$times]"
@@ -134,8 +138,7 @@ matrix_row() {
   local refreshes=0
   refreshable "$dialect" "$code" && [ "${NO_REFRESH:-0}" -eq 0 ] && refreshes=1
   local sent mints
-  sent=$(($(_hits "$re") - hits0))
-  mints=$(($(_mints) - mints0))
+  read -r sent mints < <(_sends_and_mints "$before" "$(sandbox_counters)" "$re")
   # Sent once, plus the one refresh, plus what SPEC.md allows for answers on an HTTP status: one
   # retry after a 429 (RETRIES_429), retries of idempotent requests after a 5xx (RETRIES_5XX).
   local status=$code allowed=$((1 + refreshes + ${MORE_SENDS:-0}))

@@ -7,6 +7,7 @@
 #   sandbox_stop               TERM it and wait
 #   sandbox_counters           GET /_sandbox/counters
 #   sandbox_fault JSON         merge faults;  sandbox_reset: clear them all
+#   sandbox_replace_faults JSON  the faults are JSON and nothing else
 #   sandbox_session SID        GET /_sandbox/sessions/SID
 #   sandbox_credits N [USER]   set the available credits (of every user when USER is omitted)
 #   sandbox_token              print a fresh anonymous token (new random client id)
@@ -113,6 +114,7 @@ _sandbox_control() {  # METHOD PATH [JSON]
 sandbox_counters() { _sandbox_control GET counters; }
 sandbox_fault() { _sandbox_control POST faults "$1" >/dev/null; }
 sandbox_reset() { _sandbox_control DELETE faults >/dev/null; }
+sandbox_replace_faults() { _sandbox_control PUT faults "$1" >/dev/null; }
 sandbox_session() { _sandbox_control GET "sessions/$1"; }
 
 sandbox_credits() {
