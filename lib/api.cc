@@ -1,9 +1,11 @@
 #include "api.h"
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "envelope.h"
 #include "error.h"
+#include "poll.h"
 
 namespace nemo {
 namespace {
@@ -179,6 +181,7 @@ nlohmann::json Api::Classify(const HttpRequest& request, const HttpResponse& res
 }
 
 Api::Reply Api::Exchange(HttpRequest request, Plain plain, bool with_token) {
+  bool waited = false;  // the one wait after a rate limit told in the body
   for (int attempt = 0;; ++attempt) {
     HttpResponse response = http_.Send(with_token ? Prepare(request) : request);
     if (response.aborted) return {std::move(response), nullptr};
@@ -186,6 +189,20 @@ Api::Reply Api::Exchange(HttpRequest request, Plain plain, bool with_token) {
       nlohmann::json payload = Classify(request, response, plain);
       return {std::move(response), std::move(payload)};
     } catch (const Error& e) {
+      // A 429 told in the body of another status (HTTP 200 with {"code":429}) is the same refusal
+      // as an HTTP 429, which Http waits for once: wait once here too.
+      if (e.api_code() == 429 && response.status != 429 && !request.never_retry && !waited) {
+        waited = true;
+        auto pause = http_.RetryAfter(response);
+        if (request.timeout_ms > 0 && pause.count() >= request.timeout_ms) throw;
+        if (http_.options().verbose) {
+          std::fprintf(stderr, "nemo: rate limited; retrying once in %lld ms\n",
+                       static_cast<long long>(pause.count()));
+        }
+        SleepOrInterrupt(pause);
+        --attempt;  // not a refusal of the token: the one refresh is still there
+        continue;
+      }
       if (!with_token) throw;  // not our token that was refused: nothing to refresh
       RefreshOrThrow(e, attempt);
     }

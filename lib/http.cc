@@ -360,6 +360,15 @@ HttpResponse Http::Once(const HttpRequest& request, Attempt& attempt) {
                   : "check the network and the API URL (--api, NEMO_API_URL)");
 }
 
+std::chrono::milliseconds Http::RetryAfter(const HttpResponse& response) const {
+  std::chrono::milliseconds after = options_.default_retry_after;
+  std::string header = response.Header("retry-after");
+  if (!header.empty() && std::all_of(header.begin(), header.end(), ::isdigit)) {
+    after = std::chrono::seconds(std::min(std::stol(header.substr(0, 6)), 300L));
+  }
+  return after;
+}
+
 HttpResponse Http::Send(const HttpRequest& request) {
   Attempt attempt;
   attempt.verbose = options_.verbose;
@@ -409,16 +418,12 @@ HttpResponse Http::Send(const HttpRequest& request) {
     if (response.aborted) return response;
     if (response.status == 429 && !request.never_retry && !retried_429) {
       retried_429 = true;
-      auto after_wait = options_.default_retry_after;
-      std::string after = response.Header("retry-after");
-      if (!after.empty() && std::all_of(after.begin(), after.end(), ::isdigit)) {
-        after_wait = std::chrono::seconds(std::min(std::stol(after.substr(0, 6)), 300L));
-      }
+      auto after_wait = RetryAfter(response);
       if (options_.verbose) {
-        std::fprintf(stderr, "nemo: rate limited; retrying once in %lld s\n",
+        std::fprintf(stderr, "nemo: rate limited; retrying once in %lld ms\n",
                      static_cast<long long>(after_wait.count()));
       }
-      if (wait(std::chrono::duration_cast<std::chrono::milliseconds>(after_wait))) {
+      if (wait(after_wait)) {
         --tries;
         continue;
       }

@@ -94,6 +94,10 @@ class Http {
 
   const HttpOptions& options() const { return options_; }
 
+  // How long to wait before the one retry after a rate limit: the response's Retry-After
+  // seconds (at most 300), else the default.
+  std::chrono::milliseconds RetryAfter(const HttpResponse& response) const;
+
   struct Attempt;  // per-request state shared with libcurl's callbacks
 
  private:

@@ -139,12 +139,13 @@ matrix_row() {
   refreshable "$dialect" "$code" && [ "${NO_REFRESH:-0}" -eq 0 ] && refreshes=1
   local sent mints
   read -r sent mints < <(_sends_and_mints "$before" "$(sandbox_counters)" "$re")
-  # Sent once, plus the one refresh, plus what SPEC.md allows for answers on an HTTP status: one
-  # retry after a 429 (RETRIES_429), retries of idempotent requests after a 5xx (RETRIES_5XX).
+  # Sent once, plus the one refresh, plus what SPEC.md allows: one retry after a 429, on its
+  # status or told on another (RETRIES_429), retries of idempotent requests after an HTTP 5xx
+  # (RETRIES_5XX).
   local status=$code allowed=$((1 + refreshes + ${MORE_SENDS:-0}))
   [[ $dialect == html ]] && status=$(status_for "$code")
+  [ "$status" -eq 429 ] && allowed=$((allowed + ${RETRIES_429:-1}))
   if [[ $dialect != *200 ]]; then
-    [ "$status" -eq 429 ] && allowed=$((allowed + ${RETRIES_429:-1}))
     [ "$status" -ge 500 ] && allowed=$((allowed + ${RETRIES_5XX:-0}))
   fi
   [ "$sent" -le "$allowed" ] || problems+=("sent $sent times (at most $allowed)")
@@ -157,7 +158,8 @@ matrix_row() {
 }
 
 # Every dialect × CODES on one endpoint: the code persisting (TIMES=99) gives its exit code; a
-# refreshable one also once (TIMES=1), where the one refresh makes the command succeed.
+# refreshable one also once (TIMES=1), where the one refresh makes the command succeed, and so
+# does a 429 once, on its status or not, where the one wait does (unless RETRIES_429=0).
 matrix_endpoint() {  # NAME REGEX 'SHELL' SUCCESS_CHECK CODES…
   local name=$1 re=$2 script=$3 check=$4
   shift 4
@@ -166,6 +168,8 @@ matrix_endpoint() {  # NAME REGEX 'SHELL' SUCCESS_CHECK CODES…
     for c in "$@"; do
       matrix_row "$name" "$d" "$c" 99 "$(expect_exit "$d" "$c")" "$re" "$script"
       if refreshable "$d" "$c" && [ "${NO_REFRESH:-0}" -eq 0 ]; then
+        matrix_row "$name" "$d" "$c" 1 0 "$re" "$script" "$check"
+      elif [ "$c" -eq 429 ] && [ "${RETRIES_429:-1}" -ne 0 ]; then
         matrix_row "$name" "$d" "$c" 1 0 "$re" "$script" "$check"
       fi
     done
