@@ -38,7 +38,8 @@ struct Flags {
 };
 
 // CLI11 puts a blank line before the footer already.
-const char* kFooter = R"(Durations: 500ms, 2s, 1m, 1h, 7d or plain seconds. Sizes: 500MiB, 10MB, 1k or plain bytes.
+const char* kFooter =
+    R"(Durations: 500ms, 2s, 1m, 1h, 7d or plain seconds. Sizes: 500MiB, 10MB, 1k or plain bytes.
 When ready it prints {"api":"http://127.0.0.1:PORT","cdn":"http://localhost:CDNPORT"}.
 Faults (--fault NAME[=VALUE]; at run time POST/GET/DELETE /_sandbox/faults), see nemo-sandbox(1):
 %FAULTS%Test controls (no auth): GET /_sandbox/counters, /_sandbox/sessions/SID; POST /_sandbox/credits.
@@ -74,6 +75,9 @@ void Parse(int argc, char** argv, Flags& f) {
   app.add_option("--render-time", f.render_time, "Minimum time an export takes")
       ->type_name("DURATION")
       ->default_str("2s");
+  app.add_option("--render-cache", f.opt.render_cache,
+                 "Keep finished renders in DIR and reuse them for the same draft and inputs")
+      ->type_name("DIR");
   app.add_option("--token-ttl", f.token_ttl, "Lifetime of anonymous tokens")
       ->type_name("DURATION")
       ->default_str("7d");

@@ -23,6 +23,7 @@ struct Options {
   std::string keepalive = "comment";  // comment | empty | heartbeat
   std::string dialect = "adk";        // adk | typed
   bool quiet = false;
+  std::string render_cache;  // a directory of finished renders shared by sandboxes; "": none
 };
 
 }  // namespace sandbox

@@ -10,6 +10,7 @@
 
 #include "proc.h"
 #include "render.h"
+#include "render_cache.h"
 
 namespace sandbox {
 
@@ -180,7 +181,10 @@ void Renders::Work(const std::string& id) {
 std::string Renders::RunFfmpeg(Job job, const std::string& out) {
   std::string tmp = out + ".tmp";
   std::string log = sb_.state_dir + "/renders/" + job.id + ".log";
-  RenderCommand cmd = BuildRender(job.draft, tmp, sb_.font, sb_.state_dir + "/renders/" + job.id);
+  std::string work = sb_.state_dir + "/renders/" + job.id;
+  RenderCommand cmd = BuildRender(job.draft, tmp, sb_.font, work);
+  std::string key = cache_.enabled() ? cache_.Key(cmd, tmp, work) : "";
+  if (!key.empty() && cache_.Fetch(key, out)) return "";
   if (!cmd.title_path.empty()) std::ofstream(cmd.title_path) << cmd.title_text;
   pid_t pid;
   {
@@ -205,7 +209,9 @@ std::string Renders::RunFfmpeg(Job job, const std::string& out) {
     return "ffmpeg failed (exit " + std::to_string(rc) + ")" + (why.empty() ? "" : ": " + why);
   }
   fs::rename(tmp, out, ec);
-  return ec ? "cannot store the render: " + ec.message() : "";
+  if (ec) return "cannot store the render: " + ec.message();
+  if (!key.empty()) cache_.Keep(key, out);
+  return "";
 }
 
 }  // namespace sandbox

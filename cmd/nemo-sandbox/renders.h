@@ -12,13 +12,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "render_cache.h"
 #include "sandbox.h"
 
 namespace sandbox {
 
 class Renders {
  public:
-  explicit Renders(Sandbox& sb) : sb_(sb) {}
+  explicit Renders(Sandbox& sb) : sb_(sb), cache_(sb.opt.render_cache) {}
 
   // The new job's view (see View), or nothing when the id is taken.
   std::optional<nlohmann::json> Submit(const std::string& id, const std::string& session_id,
@@ -52,6 +53,7 @@ class Renders {
   std::string OutPath(const std::string& id) const;
 
   Sandbox& sb_;
+  RenderCache cache_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, Job> jobs_;

@@ -5,6 +5,7 @@
 load lib/sandbox
 
 setup_file() {
+  export NEMO_TEST_RENDER_CACHE=$BATS_FILE_TMPDIR/render-cache  # this file's own
   sandbox_start --work-time 200ms --render-time 500ms
   sandbox_credits 1000
   export TOKEN
@@ -119,4 +120,28 @@ wait_done() {  # ID → the last poll, once the job has left pending/processing
   # The first half is the red photo (scaled, padded; the title sits in the middle).
   ffmpeg -v error -ss 0.5 -i up.mp4 -frames:v 1 -vf crop=2:2:540:200 -f rawvideo -pix_fmt rgb24 - |
     od -An -tu1 | awk '{ exit !($1 > 200 && $2 < 60 && $3 < 60) }'
+}
+
+@test "--render-cache: the same draft again is the kept file linked, not encoded again; another is new" {
+  local draft other kept f links count
+  draft=$(sandbox_session "$SID" | jq -c .draft)
+  submit r-c1 "$draft" >/dev/null
+  wait_done r-c1 | jq -e '.data.status == "completed"' >/dev/null
+  curl -sS -o a.mp4 "$SANDBOX_CDN/renders/r-c1.mp4"
+  for f in "$NEMO_TEST_RENDER_CACHE"/*.mp4; do cmp -s "$f" a.mp4 && kept=$f; done
+  [ -n "$kept" ]
+  links=$(stat -c %h "$kept")
+  count=$(ls "$NEMO_TEST_RENDER_CACHE"/*.mp4 | wc -l)
+  submit r-c2 "$draft" >/dev/null
+  wait_done r-c2 | jq -e '.data.status == "completed"' >/dev/null
+  # A hit links the kept file once more; a new encoding would have replaced it (2 links again).
+  [ "$(stat -c %h "$kept")" -eq $((links + 1)) ]
+  [ "$(ls "$NEMO_TEST_RENDER_CACHE"/*.mp4 | wc -l)" -eq "$count" ]
+  curl -sS -o b.mp4 "$SANDBOX_CDN/renders/r-c2.mp4"
+  cmp a.mp4 b.mp4
+  other=$(jq -c 'walk(if . == "Hi" then "Bye" else . end)' <<<"$draft")
+  [ "$other" != "$draft" ]
+  submit r-c3 "$other" >/dev/null
+  wait_done r-c3 | jq -e '.data.status == "completed"' >/dev/null
+  [ "$(ls "$NEMO_TEST_RENDER_CACHE"/*.mp4 | wc -l)" -eq $((count + 1)) ]
 }

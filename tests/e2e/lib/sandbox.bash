@@ -58,7 +58,11 @@ sandbox_start() {
   ready=$(mktemp "$dir/sandbox-ready.XXXXXX")
   SANDBOX_LOG=$(mktemp "$dir/sandbox-log.XXXXXX")
   # 3>&-: bats waits for every holder of its fd 3; a background server must not be one.
-  "$NEMO_BIN/nemo-sandbox" --port 0 --quiet "$@" >"$ready" 2>"$SANDBOX_LOG" 3>&- &
+  # The sandboxes of one test run share their renders (NEMO_TEST_RENDER_CACHE, set by CTest):
+  # the same draft is encoded once per run, not once per test.
+  local cache=()
+  [ -n "${NEMO_TEST_RENDER_CACHE:-}" ] && cache=(--render-cache "$NEMO_TEST_RENDER_CACHE")
+  "$NEMO_BIN/nemo-sandbox" --port 0 --quiet "${cache[@]}" "$@" >"$ready" 2>"$SANDBOX_LOG" 3>&- &
   SANDBOX_PID=$!
   for ((i = 0; i < 200; i++)); do
     if [ -s "$ready" ] && grep -q '}' "$ready"; then
