@@ -240,6 +240,10 @@ int main(int argc, char** argv) {
     };
     nemo::DownloadResult result = nemo::Download(api, download);
     bar.Finish();
+    if (prog.flags().verbose) {
+      prog.Note("saved " + result.file + ": " + std::to_string(result.bytes) + " bytes in " +
+                std::to_string(result.elapsed_ms) + " ms (hashed, fsync'ed, in place)");
+    }
     // stdout carried the video; there is no room for a context there (-O FILE has room).
     if (target == "-" && prog.flags().context_out.empty()) return 0;
     ctx["file"] = result.file;

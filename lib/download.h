@@ -29,6 +29,7 @@ struct DownloadResult {
   std::string sha256;
   bool fallback = false;  // the API endpoint delivered the file
   int resumes = 0;
+  int64_t elapsed_ms = 0;  // from the first request to the file in place: hashed, fsync'ed, renamed
 };
 
 // Throws Error: kExitInterrupted/kExitTerminated on a signal (the .part is removed), the
