@@ -41,10 +41,10 @@ def failed($n; $what; $r): row($n; $what; "—"; "—"; "failed: " + ($r.error |
           "\(.noticed_late_seconds | s) late, \(.polls) polls";
           "\(.fixed_30s_loop.noticed_late_seconds) s late, \(.fixed_30s_loop.polls) poll (30 s loop)";
           "\(.noticed_late_seconds | s), \(.polls) polls"; "≤ 2 s, ≤ 12 polls"; .pass | yes)),
-      (.download | .load_average_at_start = $l | row(6; "download \(.bytes / 1048576) MiB (nemo: hashed, fsync'ed)";
-          "\(.nemo_mib_per_s) MiB/s, RSS \(.nemo_peak_rss_mib) MiB";
-          "\(.curl_mib_per_s) MiB/s, RSS \(.curl_peak_rss_mib) MiB";
-          (if .sha256_equal then "throughput \(.throughput_ratio | x)" else "bytes differ" end);
+      (.download | .load_average_at_start = $l | row(6; "download \(.bytes / 1048576) MiB to disk";
+          "\(.nemo_mib_per_s) MiB/s (hashed, fsync'ed), RSS \(.nemo_peak_rss_mib) MiB";
+          "\(.curl_mib_per_s) MiB/s (curl + sync FILE), RSS \(.curl_peak_rss_mib) MiB";
+          (if .sha256_equal then "throughput \(.throughput_ratio | x) (\(.ratio_to_curl_without_sync | x) of curl without sync, transfer \(.transfer_ratio | x))" else "bytes differ" end);
           "≥ 0.95×, ≤ 20 MiB"; .pass | yes)) end ),
   ( $r.parallel // empty | if .error then failed(7; "parallel"; .) else
       row(7; "\(.jobs) pipelines, xargs -P\(.jobs)";

@@ -240,9 +240,10 @@ int main(int argc, char** argv) {
     };
     nemo::DownloadResult result = nemo::Download(api, download);
     bar.Finish();
-    if (prog.flags().verbose) {
-      prog.Note("saved " + result.file + ": " + std::to_string(result.bytes) + " bytes in " +
-                std::to_string(result.elapsed_ms) + " ms (hashed, fsync'ed, in place)");
+    if (prog.flags().verbose) {  // like the request log lines of -v, whatever stderr is
+      std::fprintf(stderr, "nemo: saved %s (%lld ms, %lld bytes: hashed, fsync'ed, in place)\n",
+                   result.file.c_str(), static_cast<long long>(result.elapsed_ms),
+                   static_cast<long long>(result.bytes));
     }
     // stdout carried the video; there is no room for a context there (-O FILE has room).
     if (target == "-" && prog.flags().context_out.empty()) return 0;
