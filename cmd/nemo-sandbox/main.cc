@@ -193,6 +193,13 @@ int main(int argc, char** argv) {
   std::error_code ec;
   std::filesystem::create_directories(state_dir + "/uploads", ec);
   std::filesystem::create_directories(state_dir + "/renders", ec);
+  if (!f.opt.render_cache.empty()) {  // refused at start, not found out at the first render
+    std::filesystem::create_directories(f.opt.render_cache, ec);
+    if (ec || access(f.opt.render_cache.c_str(), W_OK | X_OK) != 0) {
+      Die(nemo::kExitUsage, "--render-cache " + f.opt.render_cache + ": " +
+                                (ec ? ec.message() : std::string("not a writable directory")));
+    }
+  }
 
   sandbox::Sandbox sb(f.opt);
   sandbox::Renders renders(sb);

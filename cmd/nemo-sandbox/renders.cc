@@ -158,11 +158,8 @@ void Renders::Work(const std::string& id) {
   std::string out = OutPath(id);
   std::string canned = sb_.faults.Str("render_file");
   if (!canned.empty()) {
-    std::error_code ec;
-    fs::remove(out, ec);
-    fs::create_hard_link(canned, out, ec);
-    if (ec) fs::copy_file(canned, out, fs::copy_options::overwrite_existing, ec);
-    return Finish(job, ec ? "failed" : "completed", ec ? "cannot copy " + canned : "");
+    bool ok = LinkOrCopy(canned, out);
+    return Finish(job, ok ? "completed" : "failed", ok ? "" : "cannot copy " + canned);
   }
   if (!OnPath("ffmpeg")) return Finish(job, "failed", "ffmpeg not found: install ffmpeg");
 

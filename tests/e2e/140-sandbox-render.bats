@@ -122,6 +122,13 @@ wait_done() {  # ID → the last poll, once the job has left pending/processing
     od -An -tu1 | awk '{ exit !($1 > 200 && $2 < 60 && $3 < 60) }'
 }
 
+@test "--render-cache that cannot be a directory is refused at start (exit 2, one line)" {
+  run --separate-stderr "$NEMO_BIN/nemo-sandbox" --port 0 --render-cache /proc/version/cache
+  [ "$status" -eq 2 ]
+  [[ $stderr == "nemo-sandbox: --render-cache /proc/version/cache: "* ]]
+  [ "${#stderr_lines[@]}" -eq 1 ]
+}
+
 @test "--render-cache: the same draft again is the kept file linked, not encoded again; another is new" {
   local draft other kept f links count
   draft=$(sandbox_session "$SID" | jq -c .draft)

@@ -26,6 +26,10 @@ counter() { sandbox_counters | jq -r ".$1 // 0"; }
   awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; exit !(d < 0.1 && d > -0.1) }'
   [ ! -e out.mp4.part ]
   [ "$(counter cdn_auth_headers)" -eq 0 ]
+  # -v says when the file was in place, and its size (bench/export reads this line)
+  run --separate-stderr nemo-export -v --new -o again.mp4 <<<"$ctx"
+  [ "$status" -eq 0 ]
+  grep -qE "^nemo: saved $PWD/again\.mp4 \([0-9]+ ms, $(stat -c %s again.mp4) bytes" <<<"$stderr"
 }
 
 @test "the top-level job shape (status, output.url, render_id) works the same" {
