@@ -92,7 +92,7 @@ std::string Subject(const std::string& lower) {
   return out;
 }
 
-std::string Mood(const std::string& lower) {
+std::string MoodAskedFor(const std::string& lower) {
   static const std::vector<std::pair<const char*, const char*>> kMoods = {
       {R"(\blo-?\s?fi\b)", "Lo-fi"},
       {R"(\bupbeat\b)", "Upbeat"},
@@ -376,7 +376,7 @@ Intent ParseIntent(const std::string& message) {
       lower,
       R"(\b(remove|delete|drop|mute)\s+(the\s+)?(background\s+)?(music|bgm|soundtrack)\b|\bno\s+(music|bgm|soundtrack)\b|\bwithout\s+(any\s+|the\s+)?(music|bgm|soundtrack)\b)");
   in.music = !in.remove_music && Has(lower, R"(\b(music|bgm|soundtrack|song|tune)\b)");
-  in.mood = Mood(lower);
+  in.mood = MoodAskedFor(lower);
   if (std::regex_search(lower, m, std::regex(R"((\d{1,3})\s*%)"))) {
     int pct = std::stoi(m[1]);
     if (pct <= 100) in.volume = pct / 100.0;

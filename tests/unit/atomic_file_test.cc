@@ -15,15 +15,10 @@
 
 namespace fs = std::filesystem;
 
+using nemo_test::Slurp;
 using nemo_test::TempDir;
 
 namespace {
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 int Entries(const fs::path& dir) {
   int n = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;

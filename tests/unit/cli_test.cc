@@ -5,21 +5,14 @@
 #include <gtest/gtest.h>
 
 #include "error.h"
+#include "temp_files.h"
 #include "test_server.h"
 
 using nemo::Error;
+using nemo::testing::ExitOf;
 using nemo_test::ScopedEnv;
 
 namespace {
-
-int ExitOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.exit_code();
-  }
-  return 0;
-}
 
 // Runs a Program with `args` whose body throws `error`; returns the exit code, stderr in `err`.
 int RunThrowing(std::vector<std::string> args, const Error& error, std::string& err) {

@@ -19,8 +19,10 @@
 #include "error.h"
 #include "local_server.h"
 #include "sha256.h"
+#include "temp_files.h"
 
 namespace fs = std::filesystem;
+using nemo_test::Slurp;
 
 namespace {
 
@@ -28,11 +30,6 @@ std::string Payload(std::size_t n) {
   std::string s(n, '\0');
   for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 131 + i / 7) & 0xff);
   return s;
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // Serves `data` at /file.mp4; `break_first` requests stop after `break_at` bytes; with

@@ -1,6 +1,6 @@
 // Helpers for the tests that touch local files: the one temporary directory type, a file's
-// permission bits, the exit code an Error carries, and whether a program the test uses to make
-// its input is here.
+// content and permission bits, the exit code an Error carries, and whether a program the test uses
+// to make its input is here.
 #pragma once
 
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <string>
 
 #include "error.h"
@@ -40,6 +41,12 @@ struct TempDir {
     return p;
   }
 };
+
+// The whole content of the file `p` ("" when it cannot be read).
+inline std::string Slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 // The permission bits of `p` (with set-id and sticky bits).
 inline int ModeOf(const std::filesystem::path& p) {
