@@ -4,6 +4,8 @@
 # line also runs from examples/jq-cookbook.sh.
 
 bats_require_minimum_version 1.5.0
+# The examples are what users run with their jq: not the suite's faster gojq (lib/sandbox).
+NEMO_TEST_KEEP_JQ=1
 load lib/sandbox
 
 EXAMPLES=$BATS_TEST_DIRNAME/../../examples

@@ -19,11 +19,14 @@ using nemo_test::TestServer;
 
 namespace {
 
-// Runs in a forked child: wait for the start signal, get a token, write it to `out`, _exit.
-[[noreturn]] void Child(int start_fd, int out_fd, const std::string& base) {
-  char c;
-  while (read(start_fd, &c, 1) < 0) {
-  }  // EOF when the parent releases every child at once
+// Runs in a forked child: read the server's address from `start_fd` (its EOF is the start
+// signal), get a token, write it to `out`, _exit.
+[[noreturn]] void Child(int start_fd, int out_fd) {
+  std::string base;
+  char buffer[256];
+  for (ssize_t n; (n = read(start_fd, buffer, sizeof buffer)) != 0;) {
+    if (n > 0) base.append(buffer, static_cast<std::size_t>(n));
+  }
   int status = 1;
   try {
     nemo::Api api(nemo::LoadConfig(base, {}, false));
@@ -44,7 +47,30 @@ TEST(TokenRace, ParallelProcessesMintExactlyOneToken) {
   ScopedEnv env;
   env.ClearNemo().Set("XDG_CONFIG_HOME", tmp.path.string()).Set("NEMO_RETRY_BASE_MS", "1");
 
-  // The server lives in the parent; children are clients only.
+  // The children are forked before the server starts its threads: a process forked while other
+  // threads run may inherit a lock one of them held (the allocator's, under a sanitizer) and
+  // hang on it. They learn the server's address through their start pipe.
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  std::vector<pid_t> children;
+  std::vector<int> starts;
+  for (int i = 0; i < kChildren; ++i) {
+    int start[2];
+    ASSERT_EQ(pipe(start), 0);
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      close(start[1]);
+      for (int fd : starts) close(fd);
+      close(out[0]);
+      Child(start[0], out[1]);
+    }
+    close(start[0]);
+    starts.push_back(start[1]);
+    children.push_back(pid);
+  }
+  close(out[1]);
+
   TestServer server;
   std::atomic<int> minted{0};
   server.server().Post(nemo::paths::kAnonymousToken,
@@ -59,24 +85,11 @@ TEST(TokenRace, ParallelProcessesMintExactlyOneToken) {
                          res.set_content(reply.dump(), "application/json");
                        });
   server.Start();
-
-  int start[2], out[2];
-  ASSERT_EQ(pipe(start), 0);
-  ASSERT_EQ(pipe(out), 0);
-  std::vector<pid_t> children;
-  for (int i = 0; i < kChildren; ++i) {
-    pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      close(start[1]);
-      close(out[0]);
-      Child(start[0], out[1], server.Base());
-    }
-    children.push_back(pid);
+  std::string base = server.Base();
+  for (int fd : starts) {
+    EXPECT_EQ(write(fd, base.data(), base.size()), static_cast<ssize_t>(base.size()));
   }
-  close(start[0]);
-  close(out[1]);
-  close(start[1]);  // go
+  for (int fd : starts) close(fd);  // go: every child at once
 
   std::string all;
   char buffer[4096];

@@ -21,6 +21,16 @@
 
 : "${NEMO_BIN:?NEMO_BIN must point at <build>/bin}"
 
+# jq 1.6 compiles its builtins at every start (~30 ms of CPU) and the suite starts it thousands of
+# times to read what the programs and the sandbox answer: with gojq (a jq in Go, from Debian,
+# ~4 ms) the suite's jq costs a seventh. Exported, so the real pipelines the tests run in
+# `bash -c` use it too. A test of what users run with their own jq (840: the README's examples
+# and jq cookbook) sets NEMO_TEST_KEEP_JQ=1 before loading this file.
+if [ -z "${NEMO_TEST_KEEP_JQ:-}" ] && command -v gojq >/dev/null 2>&1; then
+  jq() { gojq "$@"; }
+  export -f jq
+fi
+
 # The per-test temporary directory when there is one (setup, @test), else the per-file one
 # (setup_file).
 _sandbox_tmp() {
