@@ -450,11 +450,13 @@ TEST(Http, OnBodyReceivesChunksBeforeTheResponseEnds) {
 
 // keep_going returning false ends the transfer early and reports it as aborted, not an error.
 TEST(Http, KeepGoingFalseAbortsTheTransfer) {
-  TestServer api;
+  // Declared before the server, so they outlive it: its handler still runs after the test's
+  // last line, until the server's destructor has stopped it.
   std::mutex mu;
   std::condition_variable cv;
   bool release = false;
   std::atomic<bool> server_finished{false};
+  TestServer api;
   api.server().Get("/endless", [&](const httplib::Request&, httplib::Response& res) {
     res.set_chunked_content_provider("text/plain", [&](size_t offset, httplib::DataSink& sink) {
       if (offset == 0) return sink.write("data", 4);

@@ -22,7 +22,7 @@ TEST(Sha256, AbcHasTheStandardDigest) {
 
 TEST(Sha256, ChunkingDoesNotChangeTheDigest) {
   std::string data;
-  for (int i = 0; i < 300000; ++i) data.push_back(static_cast<char>((i * 7919) & 0xff));
+  for (unsigned i = 0; i < 300000; ++i) data.push_back(static_cast<char>((i * 7919u) & 0xff));
   nemo::Sha256 pieces;
   std::size_t at = 0, step = 1;
   while (at < data.size()) {
