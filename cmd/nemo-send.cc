@@ -139,6 +139,20 @@ json Replay(const std::string& prog, const std::string& sid, const json& record,
   return ctx;
 }
 
+// A message whose run started and then ended in an error: what the run did before failing may
+// be in the draft, and charged, so it is not sent again by itself. The failure is reported again
+// with what the draft holds now that it did not before the message was sent.
+[[noreturn]] void RepeatFailure(const std::string& sid, const json& record, const json& now) {
+  json changes = nemo::DraftChanges(record.value("before", json::object()), now);
+  throw nemo::Error(record.value("exit", static_cast<int>(nemo::kExitJobFailed)),
+                    "this message went to session " + sid + " at " +
+                        record.value("created_at", "?") + " and its run ended in an error (" +
+                        record.value("error", std::string("no reason recorded")) +
+                        "; journal); not sending it again",
+                    "since it was sent: " + changes.value("sentence", std::string()) +
+                        ". `--again` sends it again: a new run, charged again");
+}
+
 // A message sent by a nemo-send that ended before its run did (killed, timed out, interrupted):
 // its outcome is read from the session state, as after a broken stream, and recorded.
 json RecoverRecorded(const std::string& prog, nemo::Api& api, const std::string& sid,
@@ -268,6 +282,8 @@ int main(int argc, char** argv) {
       case nemo::SendAction::kRecover:
         return Report(prog, o,
                       RecoverRecorded(prog.name(), api, sid, entry, before, follow, o, ctx));
+      case nemo::SendAction::kRepeatFailure:
+        RepeatFailure(sid, *entry.value(), before);
       case nemo::SendAction::kSend:
         break;
     }
@@ -352,14 +368,26 @@ int main(int argc, char** argv) {
       }
     } catch (const nemo::Error& e) {
       status.Clear();
-      // Refused, or ended in error by the server: a re-run sends again. Anything else (a
-      // timeout, Ctrl-C, a broken stream that did not settle): the run may still be going on.
-      bool failed = Refused(e) || run.events.failure().has_value();
+      // Refused before its run started: a re-run sends again. A run that started and then
+      // ended in an error: a re-run says so again and does not send (its work may be in the
+      // draft, and charged). Anything else (a timeout, Ctrl-C, a broken stream that did not
+      // settle): the run may still be going on, and a re-run reads the state.
+      bool ended_in_error = run.events.failure().has_value();
+      const char* outcome = ended_in_error && run.started  ? "run_failed"
+                            : ended_in_error || Refused(e) ? "failed"
+                                                           : "unfinished";
       record["exit"] = e.exit_code();
+      if (ended_in_error && run.started) record["error"] = e.what();
       try {
-        save(failed ? "failed" : "unfinished");
+        save(outcome);
       } catch (const nemo::Error&) {
         // The error that ended the run is the one to report.
+      }
+      if (ended_in_error && run.started) {
+        throw nemo::Error(e.exit_code(), e.what(),
+                          "the run had started: what it did may be in the draft (nemo-state); "
+                          "running this again does not send the message again (--again does)",
+                          e.api_code(), e.http_status());
       }
       throw;
     }

@@ -262,6 +262,7 @@ SendAction DecideSend(const std::optional<json>& entry, bool again) {
   if (!entry || again) return SendAction::kSend;
   std::string status = entry->value("status", "");
   if (status == "failed") return SendAction::kSend;
+  if (status == "run_failed") return SendAction::kRepeatFailure;
   if (status == "done") return SendAction::kReplay;
   return SendAction::kRecover;  // sending, sent, unfinished, unreadable: it may have gone out
 }

@@ -91,9 +91,12 @@ class Journal {
 
 // What nemo-send does with the journal's entry for its message.
 enum class SendAction {
-  kSend,     // never sent, or the server refused or failed the run: send it
+  kSend,     // never sent, or the server refused it before its run started: send it
   kReplay,   // its run finished: repeat that result, do not send (unless --again)
   kRecover,  // sent, but its process ended before the run did: read the session state instead
+  // Its run started, then ended in an error: what it did may be in the draft, and charged. Say so
+  // again with the draft's changes since; sending again is the user's decision (--again).
+  kRepeatFailure,
 };
 SendAction DecideSend(const std::optional<nlohmann::json>& entry, bool again);
 

@@ -174,6 +174,7 @@ RunResult SendAndFollow(Api& api, const std::string& session_id, const std::stri
       result.dropped = true;
       result.drop_reason = "the stream ended before its first event";
     }
+    result.started = follower.events_seen() > (failure ? 1 : 0);
     result.events = follower.events();
     result.elapsed_ms = follower.elapsed_ms();
     return result;

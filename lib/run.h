@@ -108,7 +108,10 @@ class RunFollower {
 
 struct RunResult {
   EventNormalizer events;
-  bool dropped = false;     // the connection broke before the end of the response
+  bool dropped = false;  // the connection broke before the end of the response
+  // The run did something before it ended: an event came that was not the error ending it. A
+  // run that fails after it started may have changed the draft, and been charged for it.
+  bool started = false;
   std::string drop_reason;  // the network error, for the note
   long long elapsed_ms = 0;
 };

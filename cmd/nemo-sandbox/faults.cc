@@ -97,6 +97,13 @@ const std::vector<FaultDef>& Defs() {
        false,
        "/run_sse responses end before their first event; the run goes on",
        {}},
+      {"run_error",
+       Kind::kString,
+       "",
+       "runs fail after their first tool has changed the draft (and are charged), ending the "
+       "stream with an error event: error (ADK's {\"error\":text}), error_code (ADK's "
+       "{errorCode,errorMessage}) or typed ({type:error,message})",
+       {"", "error", "error_code", "typed"}},
       {"work_time_ms", Kind::kInt, 0, "override --work-time (milliseconds; 0: no override)", {}},
       {"render_time_ms",
        Kind::kInt,

@@ -118,6 +118,28 @@ void Flood(Emitter& e, int64_t n) {
   e.Text(all);
 }
 
+// The fault run_error: the run fails once its first tool has changed the draft. The work is
+// done and charged; only the stream says the run failed.
+struct MidRunFailure {
+  std::string shape;
+};
+
+void FailIfAsked(Sandbox& sb) {
+  std::string shape = sb.faults.Str("run_error");
+  if (!shape.empty()) throw MidRunFailure{shape};
+}
+
+json MidRunErrorEvent(const std::string& shape, const std::string& invocation) {
+  const char* message = "the agent failed while working on the request";
+  if (shape == "typed") return {{"type", "error"}, {"message", message}};
+  if (shape == "error") return {{"error", message}};
+  json e = AdkBase(invocation);
+  e.erase("actions");
+  e["errorCode"] = "MALFORMED_FUNCTION_CALL";
+  e["errorMessage"] = message;
+  return e;
+}
+
 // Returns false when the sandbox is stopping and the run must give up.
 bool Generate(Sandbox& sb, Emitter& e, const RunRequest& r, bool silent) {
   Intent intent = ParseIntent(r.message);
@@ -135,6 +157,7 @@ bool Generate(Sandbox& sb, Emitter& e, const RunRequest& r, bool silent) {
                {{"status", "success"},
                 {"duration", total / 1000.0},
                 {"segments", draft["t"][0]["sg"].size()}});
+  FailIfAsked(sb);
   if (!silent) e.Text("Raw video ready, adding music and title…");
 
   id = e.ToolCall("auto_post_production",
@@ -162,6 +185,7 @@ bool Edit(Sandbox& sb, Emitter& e, const RunRequest& r, bool silent) {
   json draft = ApplyEdit(session ? session->draft : json::object(), intent, &changes);
   if (!changes.empty()) sb.store.SetDraft(r.session_id, draft);
   e.ToolResult(id, "edit_timeline", {{"status", "success"}, {"changes", changes}});
+  FailIfAsked(sb);
   if (silent) return true;
   std::string what;
   for (const auto& c : changes) what += (what.empty() ? "" : "; ") + c;
@@ -199,6 +223,9 @@ void StartRun(Sandbox& sb, std::shared_ptr<Run> run, RunRequest r) {
       } else {
         completed = Edit(sb, e, r, silent);
       }
+    } catch (const MidRunFailure& failure) {
+      run->Push(MidRunErrorEvent(failure.shape, "e-" + RandomHex(8)));
+      completed = false;
     } catch (const std::exception& ex) {
       // ADK's shape for a failure after the stream started; the sandbox itself carries on.
       run->Push({{"error", std::string("agent failed: ") + ex.what()}});

@@ -189,6 +189,9 @@ TEST(Journal, DecideSend) {
   EXPECT_EQ(nemo::DecideSend(with("sending"), false), SendAction::kRecover);
   EXPECT_EQ(nemo::DecideSend(with("sent"), false), SendAction::kRecover);
   EXPECT_EQ(nemo::DecideSend(with("unfinished"), false), SendAction::kRecover);
+  // A run that started and then failed may have done (and been charged for) its work.
+  EXPECT_EQ(nemo::DecideSend(with("run_failed"), false), SendAction::kRepeatFailure);
+  EXPECT_EQ(nemo::DecideSend(with("run_failed"), true), SendAction::kSend);
   EXPECT_EQ(nemo::DecideSend(with("done"), true), SendAction::kSend);
   EXPECT_EQ(nemo::DecideSend(with("sent"), true), SendAction::kSend);
 }

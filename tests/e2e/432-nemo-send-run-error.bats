@@ -1,0 +1,116 @@
+#!/usr/bin/env bats
+# A run that starts, does work, and then ends in an error event (the sandbox's fault run_error:
+# after the first tool has changed the draft) in every error shape a stream may carry: the send
+# fails with the run's exit status, and a re-run of the same command (a `make` re-run) does not
+# send the message again — its work is in the draft and was charged — but reports the failure
+# again with what changed; --again sends it on purpose. An error that is the stream's only event
+# (the server refused before starting) is sent again by a re-run, as before.
+
+bats_require_minimum_version 1.5.0
+load lib/sandbox
+load lib/pipeline
+
+setup_file() {
+  sandbox_start --work-time 100ms --credits 100000
+  export NEMO_RETRY_BASE_MS=10 NEMO_RETRY_AFTER_DEFAULT=0
+}
+teardown_file() { sandbox_stop; }
+
+setup() {
+  export XDG_STATE_HOME=$BATS_TEST_TMPDIR/state # each test its own journal
+  session_per_test
+}
+teardown() {
+  sandbox_reset
+  sandbox_wait_run "$SID"
+}
+
+# One row: SHAPE DIALECT KIND. KIND generation: the first message of a session; edit: a message
+# to a session that has a draft. Collects mismatches in FAILURES.
+run_error_row() {
+  local shape=$1 dialect=$2 kind=$3 label="$1/$2/$3"
+  local dir=$BATS_TEST_TMPDIR/$shape-$dialect-$kind
+  mkdir -p "$dir" && cd "$dir" || return 1
+  sandbox_reset
+  nemo-session <"$BATS_TEST_TMPDIR/ctx.json" >ctx.json
+  SID=$(jq -r .session_id ctx.json)
+  local message='a 2-second video titled "Broken"' want_change='Video'
+  if [ "$kind" = edit ]; then
+    nemo-send -q 'a 2-second video' <ctx.json >/dev/null
+    message='make the title "Edited"' want_change='Edited'
+  fi
+  local sent_before
+  sent_before=$(messages)
+  sandbox_replace_faults "{\"run_error\": \"$shape\", \"dialect\": \"$dialect\"}"
+
+  local rc=0
+  nemo-send "$message" <ctx.json >out1 2>err1 || rc=$?
+  [ "$rc" -eq 12 ] || FAILURES+=("$label first run: exit $rc, want 12: $(tr '\n' '|' <err1)")
+  [ -s out1 ] && FAILURES+=("$label first run: stdout not empty")
+  [[ $(head -n 1 err1) == "nemo-send: "* ]] || FAILURES+=("$label first run: $(head -n 1 err1)")
+  grep -q '^hint: .*does not send the message again' err1 ||
+    FAILURES+=("$label first run: no hint that a re-run does not send: $(tr '\n' '|' <err1)")
+  [ "$(messages)" -eq $((sent_before + 1)) ] || FAILURES+=("$label: sent $(messages) - $sent_before times")
+
+  # The same command again, as `make` would run it: nothing is sent.
+  rc=0
+  nemo-send "$message" <ctx.json >out2 2>err2 || rc=$?
+  [ "$rc" -eq 12 ] || FAILURES+=("$label re-run: exit $rc, want 12: $(tr '\n' '|' <err2)")
+  [ -s out2 ] && FAILURES+=("$label re-run: stdout not empty")
+  [ "$(messages)" -eq $((sent_before + 1)) ] ||
+    FAILURES+=("$label re-run: the message was sent again ($(messages) - $sent_before sends)")
+  grep -q "^nemo-send: this message went to session $SID .*ended in an error.*not sending it again" err2 ||
+    FAILURES+=("$label re-run: $(tr '\n' '|' <err2)")
+  # The work the run did before failing is what the re-run reports.
+  grep -q "^hint: since it was sent: .*$want_change.*--again" err2 ||
+    FAILURES+=("$label re-run: the change is not reported: $(tr '\n' '|' <err2)")
+  [ "$(tail -n +2 err2 | grep -vc '^hint: ')" -eq 0 ] || FAILURES+=("$label re-run: more than one error line")
+  cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+@test "a run that fails after its first tool worked: exit 12, and a re-run does not send again (every error shape, both dialects)" {
+  FAILURES=()
+  local shape dialect kind
+  for shape in error error_code typed; do
+    for dialect in adk typed; do
+      for kind in generation edit; do
+        run_error_row "$shape" "$dialect" "$kind"
+      done
+    done
+  done
+  if ((${#FAILURES[@]})); then
+    printf '%s\n' "${FAILURES[@]}" >&2
+    return 1
+  fi
+}
+
+@test "--again sends a message whose run failed after starting, as a new run" {
+  sandbox_fault '{"run_error": "error"}'
+  run --separate-stderr nemo-send -q 'a 2-second video titled "Again"' <ctx.json
+  [ "$status" -eq 12 ]
+  sandbox_reset
+  run --separate-stderr nemo-send -q 'a 2-second video titled "Again"' <ctx.json
+  [ "$status" -eq 12 ]
+  [ "$(messages)" -eq 1 ]
+  run --separate-stderr nemo-send -q --again 'a 2-second video titled "Again"' <ctx.json
+  [ "$status" -eq 0 ]
+  jq -e '.summary | contains("Again")' <<<"$output"
+  [ "$(messages)" -eq 2 ]
+  # and from then on the journal holds the finished run: repeated, not sent
+  run --separate-stderr nemo-send -q 'a 2-second video titled "Again"' <ctx.json
+  [ "$status" -eq 0 ]
+  jq -e '.replayed == true' <<<"$output"
+  [ "$(messages)" -eq 2 ]
+}
+
+@test "an error that is the stream's only event (refused before the run started) is sent again" {
+  sandbox_fault '{"error_dialect": "event", "inject": "^POST /run_sse", "inject_code": 2001, "inject_times": 1}'
+  run --separate-stderr nemo-send -q --cost 0 'a 2-second video' <ctx.json
+  [ "$status" -eq 5 ]
+  [[ ${stderr_lines[1]} != *"does not send the message again"* ]]
+  run --separate-stderr nemo-send -q 'a 2-second video' <ctx.json
+  [ "$status" -eq 0 ]
+  jq -e '(.replayed | not) and .recovered == false' <<<"$output"
+  [ "$(messages)" -eq 1 ]
+  [ "$(sandbox_counters | jq '.hits["POST /run_sse"]')" -ge 2 ]
+}
