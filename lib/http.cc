@@ -128,12 +128,10 @@ std::string HttpResponse::Header(const std::string& lower_name) const {
 bool LooksLikeEnvelope(const std::string& content_type, std::string_view head) {
   std::string type = AsciiLower(content_type);
   if (type.find("json") != std::string::npos || type.find("html") != std::string::npos) return true;
-  if (type.find("event-stream") != std::string::npos) return false;
-  for (const char* media : {"video/", "audio/", "image/"}) {
-    if (type.rfind(media, 0) == 0) return false;
-  }
-  // No type, or a vague one (text/plain, application/octet-stream): look at the first byte. An
-  // event stream starts with a field name or ':', a video with its box header, never '{' or '<'.
+  // Whatever the type says, look at the first byte: an event stream starts with a field name or
+  // ':', a video or image with its header (an MP4 box's size, 0x1A for WebM), never '{' or '<'.
+  // A gateway or framework may have set the type of what the endpoint streams (text/event-stream,
+  // video/mp4) before the error was written: the body, not the label, says it is an envelope.
   std::size_t first = head.find_first_not_of(" \t\r\n");
   return first != std::string_view::npos && (head[first] == '{' || head[first] == '<');
 }

@@ -6,9 +6,9 @@ namespace sandbox {
 
 using nlohmann::json;
 
-void SendJson(httplib::Response& res, int http, const json& body) {
+void SendJson(httplib::Response& res, int http, const json& body, const std::string& type) {
   res.status = http;
-  res.set_content(body.dump(), "application/json");
+  res.set_content(body.dump(), type.empty() ? "application/json" : type);
 }
 
 void ApiOk(httplib::Response& res, const json& data) {
@@ -132,16 +132,20 @@ void ErrorReply(Sandbox& sb, httplib::Response& res, Envelope env, int http, con
   }
   if (dialect == "html") return HtmlPage(res, http);
   if (sb.faults.Flag("errors_on_200")) http = 200;
+  // A gateway or framework that set the type of what the endpoint streams (an event stream, a
+  // video) before the error was written.
+  std::string type = sb.faults.Str("error_content_type");
   if (dialect == "api") {
     return SendJson(res, http,
-                    {{"code", NumericIfDigits(code)}, {"message", msg}, {"data", nullptr}});
+                    {{"code", NumericIfDigits(code)}, {"message", msg}, {"data", nullptr}}, type);
   }
   if (dialect == "success_string") {
     return SendJson(
         res, http,
-        {{"success", false}, {"code", NumericIfDigits(code)}, {"message", msg}, {"error", msg}});
+        {{"success", false}, {"code", NumericIfDigits(code)}, {"message", msg}, {"error", msg}},
+        type);
   }
-  SendJson(res, http, {{"success", false}, {"error", {{"code", code}, {"message", msg}}}});
+  SendJson(res, http, {{"success", false}, {"error", {{"code", code}, {"message", msg}}}}, type);
 }
 
 void ApiError(Sandbox& sb, httplib::Response& res, int http, int code, const std::string& msg) {

@@ -25,7 +25,9 @@ void ApiError(Sandbox& sb, httplib::Response& res, int http, int code, const std
 void RenderOk(httplib::Response& res, const nlohmann::json& body);
 void RenderError(Sandbox& sb, httplib::Response& res, int http, const std::string& code,
                  const std::string& msg);
-void SendJson(httplib::Response& res, int http, const nlohmann::json& body);
+// `type`: the Content-Type (empty: application/json).
+void SendJson(httplib::Response& res, int http, const nlohmann::json& body,
+              const std::string& type = "");
 
 // Counts the request and applies the request faults (503, 502 HTML, 429, and the injected
 // error of inject/inject_code). True when a fault answered the request and the handler must

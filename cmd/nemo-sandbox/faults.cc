@@ -66,6 +66,12 @@ const std::vector<FaultDef>& Defs() {
        "(a proxy's page), event (/run_sse: an error event in the stream); empty: each "
        "endpoint's own",
        {"", "api", "success", "success_string", "html", "event"}},
+      {"error_content_type",
+       Kind::kString,
+       "",
+       "the Content-Type JSON errors are sent with (e.g. text/event-stream, video/mp4); empty: "
+       "application/json",
+       {}},
       {"inject",
        Kind::kString,
        "",

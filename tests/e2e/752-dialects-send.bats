@@ -24,6 +24,16 @@ setup() { dialects_setup; }
   matrix_report
 }
 
+@test "nemo-send: /run_sse errors labelled text/event-stream are read as the errors they are" {
+  # A gateway that set the stream's type before writing the error: the code is not lost (the
+  # old client took the body for a stream without events, and waited on the state).
+  local DIALECTS=(api api200 success success200 success_string success_string200)
+  ERROR_TYPE=text/event-stream RETRIES_429=0 matrix_endpoint run_sse-labelled '^POST /run_sse' \
+    'nemo-send -q --again --recover-timeout 1s "make the title \"Label\"" <"$CTX"' \
+    '.reply | length > 0' 1001 1002 2001
+  matrix_report
+}
+
 @test "nemo-send: the state read after a completed run fails: exit 0, the reply, changes unknown" {
   local d c
   for d in "${DIALECTS[@]}"; do

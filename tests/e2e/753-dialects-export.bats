@@ -48,6 +48,24 @@ export VIDEO_OK='(.file | length > 0) and (.bytes > 1000) and (.sha256 | length 
   matrix_report
 }
 
+@test "nemo-export: download errors labelled video/mp4 are never saved as the video" {
+  # The CDN and the download endpoint answer a JSON error under the video's own type: the old
+  # client saved it as out.mp4 and exited 0.
+  local re='^(CDN GET /renders/|GET /api/render/proxy/[^/]+/download)'
+  local d c
+  for d in api api200 success success200 success_string success_string200; do
+    for c in 1002 404 503; do
+      ERROR_TYPE=video/mp4 RETRIES_5XX=4 MORE_SENDS=1 matrix_row download-labelled "$d" "$c" 99 \
+        "$(expect_exit "$d" "$c")" "$re" 'nemo-export --new -o out.mp4 <"$CTX"'
+    done
+    # The CDN's error under video/mp4 is answered by the download endpoint.
+    ERROR_TYPE=video/mp4 NO_REFRESH=1 RETRIES_5XX=2 matrix_row cdn-labelled "$d" 1002 99 0 \
+      '^CDN GET /renders/' 'nemo-export --new -o out.mp4 <"$CTX" && ffprobe -v error out.mp4' \
+      "$VIDEO_OK"
+  done
+  matrix_report
+}
+
 @test "nemo-export: the CDN and the download endpoint both fail: the endpoint's exit, no file" {
   local re='^(CDN GET /renders/|GET /api/render/proxy/[^/]+/download)'
   local d c

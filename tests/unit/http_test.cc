@@ -295,8 +295,16 @@ TEST(Http, LooksLikeEnvelope) {
   EXPECT_TRUE(nemo::LooksLikeEnvelope("text/html", "x"));
   EXPECT_TRUE(nemo::LooksLikeEnvelope("", "\n {\"code\":1}"));
   EXPECT_TRUE(nemo::LooksLikeEnvelope("text/plain", "<html>"));
-  EXPECT_FALSE(nemo::LooksLikeEnvelope("text/event-stream", "{"));
-  EXPECT_FALSE(nemo::LooksLikeEnvelope("video/mp4", "{"));
+  // The label of what the endpoint streams does not make an error body a stream or a video.
+  EXPECT_TRUE(nemo::LooksLikeEnvelope("text/event-stream", "{\"code\":1001}"));
+  EXPECT_TRUE(nemo::LooksLikeEnvelope("video/mp4", "{\"code\":1002}"));
+  EXPECT_TRUE(nemo::LooksLikeEnvelope("video/mp4", "<html>"));
+  EXPECT_FALSE(nemo::LooksLikeEnvelope("video/mp4", std::string_view("\0\0\0\x1c"
+                                                                     "ftypisom",
+                                                                     12)));
+  EXPECT_FALSE(nemo::LooksLikeEnvelope("video/webm", "\x1a\x45\xdf\xa3"));
+  EXPECT_FALSE(nemo::LooksLikeEnvelope("text/event-stream", "data: {}\n\n"));
+  EXPECT_FALSE(nemo::LooksLikeEnvelope("text/event-stream", ":ok\n\n"));
   EXPECT_FALSE(nemo::LooksLikeEnvelope("", "data: {}\n\n"));
   EXPECT_FALSE(nemo::LooksLikeEnvelope("", ": keep-alive\n\n"));
 }

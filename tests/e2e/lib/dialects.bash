@@ -15,6 +15,7 @@
 #       the one refresh, plus the retries SPEC.md allows (RETRIES_429, RETRIES_5XX, MORE_SENDS),
 #       and a token asked for only by the one refresh (none with NO_REFRESH=1: the CDN).
 #       Mismatches are collected; `matrix_report` fails the test listing all of them.
+#       ERROR_TYPE=T: the JSON errors are labelled Content-Type T (what the endpoint streams).
 #   DIALECTS                 the JSON dialects, each on its HTTP status and on HTTP 200, and html
 
 DIALECTS=(api api200 success success200 success_string success_string200 html)
@@ -92,8 +93,8 @@ _dialect_faults() {  # DIALECT CODE TIMES REGEX
   local base=${BASE_FAULTS:-\{\}}
   base=${base%\}}
   [[ $base == '{' ]] || base+=,
-  printf '%s"error_dialect":"%s","errors_on_200":%s,"inject":"%s","inject_code":%s,"inject_times":%s,"inject_skip":%s}' \
-    "$base" "$d" "$on200" "$re" "$2" "$3" "${INJECT_SKIP:-0}"
+  printf '%s"error_dialect":"%s","errors_on_200":%s,"inject":"%s","inject_code":%s,"inject_times":%s,"inject_skip":%s%s}' \
+    "$base" "$d" "$on200" "$re" "$2" "$3" "${INJECT_SKIP:-0}" "${ERROR_TYPE:+,\"error_content_type\":\"$ERROR_TYPE\"}"
 }
 
 # "SENT MINTS" between two counter snapshots: requests that reached the sandbox on routes
