@@ -15,6 +15,7 @@
 #   bench_us                                 now, in microseconds (no fork)
 #   bench_median                             the median of the numbers on stdin, one a line
 #   bench_log MESSAGE                        one progress line on stderr
+#   bench_fake_mp4 BYTES FILE                an MP4's ftyp box, then random bytes
 # Output rule of every row script: one JSON object on stdout, progress on stderr.
 
 bench_log() { printf 'bench/%s: %s\n' "${BENCH_NAME:-?}" "$*" >&2; }
@@ -91,6 +92,12 @@ bench_sandbox() {
   export NEMO_API_URL
 }
 
+# bench_fake_mp4 BYTES FILE: an MP4's first box (ftyp), then random bytes: what nemo-export
+# takes for a video (it checks that a download starts the way its format does) and no
+# compressor shrinks.
+bench_fake_mp4() {
+  { printf '\0\0\0\030ftypisom\0\0\002\0isomiso2'; head -c "$(($1 - 24))" /dev/urandom; } >"$2"
+}
 bench_counters() { curl -sS "$NEMO_API_URL/_sandbox/counters"; }
 bench_fault() {
   curl -sS -X POST -H 'Content-Type: application/json' -d "$1" "$NEMO_API_URL/_sandbox/faults" \

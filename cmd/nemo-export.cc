@@ -229,6 +229,7 @@ int main(int argc, char** argv) {
     nemo::DownloadOptions download;
     download.url = job.url;
     download.fallback_path = nemo::paths::RenderDownload(job.id);
+    download.format = format;
     download.target = target;
     nemo::ProgressBar bar("downloading", -1, show, true);
     download.on_progress = [&](int64_t done, int64_t total) {

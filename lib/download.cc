@@ -17,8 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include "envelope.h"
 #include "error.h"
 #include "http.h"
+#include "media_type.h"
 #include "poll.h"
 #include "sha256.h"
 
@@ -194,6 +196,36 @@ bool RangeIgnored(const Error& e) {
          what.find("range was not delivered") != std::string::npos;
 }
 
+// The first bytes of a fresh download must start the way its format starts: what the transport
+// could not tell from an envelope (plain text under any label, a page cut to a word) is still not
+// the video, and never becomes the file.
+class FormatCheck {
+ public:
+  explicit FormatCheck(std::string format) : format_(std::move(format)) {}
+  void See(std::string_view chunk) {
+    if (decided_) return;
+    head_.append(chunk.substr(0, kSniffBytes - head_.size()));
+    if (head_.size() >= kSniffBytes) Decide();
+  }
+  void End() {
+    if (!decided_ && !head_.empty()) Decide();
+  }
+
+ private:
+  void Decide() {
+    decided_ = true;
+    if (ContentFitsFormat(format_, head_)) return;
+    std::string what = DescribeContent(head_);
+    throw Error(kExitBadResponse,
+                "answered with " + (what.empty() ? "something" : what) + " that is not " +
+                    (format_ == "mp4" ? "an MP4" : "a " + format_ + " file") + " (" +
+                    BodyExcerpt(head_) + "…)",
+                "the service or a gateway is failing; export again later");
+  }
+  std::string format_, head_;
+  bool decided_ = false;
+};
+
 struct Source {
   std::string url;
   bool with_token;
@@ -215,9 +247,14 @@ std::optional<Error> FetchFrom(Api& api, const Source& source, Sink& sink,
     // Send retries a fresh request itself; resumed ones are retried here, with a new offset.
     request.idempotent = request.resume_from == 0;
     request.low_speed_seconds = 60;
-    request.on_body = [&sink](std::string_view chunk) { sink.Write(chunk); };
-    request.expect = BodyKind::kFile;
     int64_t offset = request.resume_from;
+    std::optional<FormatCheck> check;
+    if (offset == 0) check.emplace(options.format);
+    request.on_body = [&sink, &check](std::string_view chunk) {
+      if (check) check->See(chunk);
+      sink.Write(chunk);
+    };
+    request.expect = BodyKind::kFile;
     request.on_progress = [&, offset](int64_t, int64_t, int64_t, int64_t total) {
       if (options.on_progress) options.on_progress(sink.written(), total > 0 ? offset + total : -1);
     };
@@ -247,6 +284,13 @@ std::optional<Error> FetchFrom(Api& api, const Source& source, Sink& sink,
       }
       if (offset > 0 && left-- > 0) continue;
       return Error(e.exit_code(), e.what(), e.hint(), e.api_code());
+    }
+    if (check && response.streamed) {
+      try {
+        check->End();
+      } catch (const Error& e) {
+        return Error(e.exit_code(), source.label + ": " + e.what(), e.hint());
+      }
     }
     long status = response.status;
     int64_t total = AnnouncedTotal(status, response.Header("content-range"),

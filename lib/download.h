@@ -18,7 +18,10 @@ struct DownloadOptions {
   std::string fallback_path;  // API path fetched with the token when `url` fails ("" = none)
   std::string target;         // the final path (absolute), or "-" for stdout; an existing FIFO or
                               // character device there is written as a stream, never replaced
-  int resumes = 3;            // Range resumes per source after a dropped connection
+  // The container the file must be ("mp4"): a source whose body does not start the way it
+  // starts is not giving the video (a gateway's text under any status), and the next is tried.
+  std::string format;
+  int resumes = 3;  // Range resumes per source after a dropped connection
   std::function<void(int64_t done, int64_t total)> on_progress;  // total <= 0: unknown
   std::function<void(const std::string&)> on_note;               // "falling back to …"
 };

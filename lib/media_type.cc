@@ -101,6 +101,14 @@ bool SniffMatches(const MediaType& type, std::string_view h) {
   return false;
 }
 
+bool ContentFitsFormat(std::string_view format, std::string_view head) {
+  const MediaType* type = MediaTypeForExtension(format);
+  if (type == nullptr) return true;
+  const std::string& e = type->extension;
+  if (e == "mp4" || e == "m4a" || e == "mov") return IsFtyp(head) || IsQuickTimeAtom(head);
+  return SniffMatches(*type, head);
+}
+
 std::string DescribeContent(std::string_view h) {
   if (IsPng(h)) return "PNG";
   if (IsJpeg(h)) return "JPEG";

@@ -28,6 +28,10 @@ const MediaType* MediaTypeForExtension(std::string_view extension);
 // True when `head` (the file's first bytes, up to kSniffBytes) starts the way `type` starts.
 bool SniffMatches(const MediaType& type, std::string_view head);
 
+// Whether a downloaded file in `format` ("mp4") starts the way that format starts (ISO media may
+// begin with any top-level box). True for a format this table does not know: nothing to check.
+bool ContentFitsFormat(std::string_view format, std::string_view head);
+
 // What the bytes look like, for a refusal message: "PNG", "text", "JPG", … or "" when unknown.
 std::string DescribeContent(std::string_view head);
 

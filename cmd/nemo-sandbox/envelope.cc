@@ -132,6 +132,10 @@ void ErrorReply(Sandbox& sb, httplib::Response& res, Envelope env, int http, con
   }
   if (dialect == "html") return HtmlPage(res, http);
   if (sb.faults.Flag("errors_on_200")) http = 200;
+  if (dialect == "text") {  // what many servers and gateways write: the reason, as plain text
+    res.status = http;
+    return res.set_content(msg + "\n", "text/plain; charset=utf-8");
+  }
   // A gateway or framework that set the type of what the endpoint streams (an event stream, a
   // video) before the error was written.
   std::string type = sb.faults.Str("error_content_type");

@@ -35,7 +35,7 @@ export VIDEO_OK='(.file | length > 0) and (.bytes > 1000) and (.sha256 | length 
 
 @test "nemo-export: every failure of the CDN is answered by the API's download endpoint" {
   local d c before
-  for d in "${DIALECTS[@]}"; do
+  for d in "${DIALECTS[@]}" "${TEXT_DIALECTS[@]}"; do
     for c in 1001 2001 404 503; do
       before=$(sandbox_counters | jq '.fallback_downloads // 0')
       NO_REFRESH=1 RETRIES_5XX=2 matrix_row cdn "$d" "$c" 99 0 '^CDN GET /renders/' \
@@ -69,7 +69,7 @@ export VIDEO_OK='(.file | length > 0) and (.bytes > 1000) and (.sha256 | length 
 @test "nemo-export: the CDN and the download endpoint both fail: the endpoint's exit, no file" {
   local re='^(CDN GET /renders/|GET /api/render/proxy/[^/]+/download)'
   local d c
-  for d in "${DIALECTS[@]}"; do
+  for d in "${DIALECTS[@]}" "${TEXT_DIALECTS[@]}"; do
     for c in 1001 1002 404 503; do
       RETRIES_5XX=4 MORE_SENDS=1 matrix_row download "$d" "$c" 99 "$(expect_exit "$d" "$c")" "$re" \
         'nemo-export --new -o out.mp4 <"$CTX"'

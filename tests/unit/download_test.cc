@@ -163,6 +163,28 @@ TEST(Download, Cdn404FallsBackToTheApiWithTheTokenAndNeverSendsItToTheCdn) {
   EXPECT_NE(note.find("404"), std::string::npos) << note;
 }
 
+// A body that is not an MP4 (a gateway's text under the video's own type and HTTP 200) is
+// never the file: the source fails with 13 and nothing is left at the final name.
+TEST(Download, ABodyThatIsNotTheFormatIsNeverTheFile) {
+  FileServer cdn("Forbidden\n");
+  nemo_test::TempDir dir;
+  nemo::Api api = nemo_test::TestApi("http://127.0.0.1:1");
+  nemo::DownloadOptions o = Options(cdn.srv.Url("localhost") + "/file.mp4", dir.path / "out.mp4");
+  o.format = "mp4";
+  try {
+    nemo::Download(api, o);
+    FAIL() << "a text body was taken for the video";
+  } catch (const nemo::Error& e) {
+    EXPECT_EQ(e.exit_code(), nemo::kExitBadResponse);
+    EXPECT_NE(std::string(e.what()).find("not an MP4"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir.path / "out.mp4"));
+  EXPECT_FALSE(fs::exists(dir.path / "out.mp4.part"));
+  // The same bytes with no format to check are downloaded as they are.
+  o.format.clear();
+  EXPECT_EQ(nemo::Download(api, o).bytes, 10);
+}
+
 TEST(Download, FailureLeavesNeitherTheFileNorThePart) {
   FileServer cdn(Payload(1000));
   cdn.status = 404;

@@ -93,6 +93,19 @@ TEST(MediaTypeTest, ForeignContentIsRefused) {
 }
 
 // The refusal message says what the content looks like instead.
+// A download in a known format must start the way it starts; ISO media with any top-level box.
+TEST(MediaTypeTest, ContentFitsFormatChecksDownloads) {
+  EXPECT_TRUE(ContentFitsFormat("mp4", Bytes({0, 0, 0, 0x18}) + "ftypisom"));
+  EXPECT_TRUE(ContentFitsFormat("mp4", Bytes({0, 0, 0, 0x08}) + "free"));
+  EXPECT_TRUE(ContentFitsFormat("mp4", Bytes({0, 0, 0x10, 0}) + "mdat"));
+  EXPECT_FALSE(ContentFitsFormat("mp4", "Forbidden\n"));
+  EXPECT_FALSE(ContentFitsFormat("mp4", "session not found"));
+  EXPECT_FALSE(ContentFitsFormat("mp4", Bytes({0x1a, 0x45, 0xdf, 0xa3})));
+  EXPECT_TRUE(ContentFitsFormat("webm", Bytes({0x1a, 0x45, 0xdf, 0xa3})));
+  EXPECT_TRUE(ContentFitsFormat("", "anything"));        // no format: nothing to check
+  EXPECT_TRUE(ContentFitsFormat("prores", "anything"));  // a format this table does not know
+}
+
 TEST(MediaTypeTest, DescribeContentNamesWhatItSees) {
   EXPECT_EQ(Describe("hello, world\n"), "text");
   EXPECT_EQ(Describe("<html><body>"), "text");

@@ -17,8 +17,12 @@
 #       Mismatches are collected; `matrix_report` fails the test listing all of them.
 #       ERROR_TYPE=T: the JSON errors are labelled Content-Type T (what the endpoint streams).
 #   DIALECTS                 the JSON dialects, each on its HTTP status and on HTTP 200, and html
+#   TEXT_DIALECTS            text/plain on its status and on HTTP 200 (rows where a file is expected)
 
 DIALECTS=(api api200 success success200 success_string success_string200 html)
+# Plain text (text/plain, the reason alone), on its status and on HTTP 200: where a file is
+# expected (a text body is not an envelope and must not become the video).
+TEXT_DIALECTS=(text text200)
 REFRESHABLE=" 1001 401 "
 
 dialects_setup_file() {
@@ -57,7 +61,12 @@ status_for() {
 # has only its status.
 expect_exit() {
   local dialect=$1 code=$2
-  if [[ $dialect == html ]]; then
+  # Text on HTTP 200 has neither a code nor a status to go by.
+  if [[ $dialect == text200 ]]; then
+    echo 13
+    return
+  fi
+  if [[ $dialect == html || $dialect == text ]]; then
     code=$(status_for "$code")
     case $code in 401 | 403) echo 3 ;; 402) echo 8 ;; 413) echo 7 ;; 429) echo 9 ;; *) echo 13 ;; esac
     return
@@ -76,7 +85,8 @@ expect_exit() {
 # Whether the answer is a refused token that the client refreshes once.
 refreshable() {
   local dialect=$1 code=$2
-  [[ $dialect == html ]] && code=$(status_for "$code")
+  [[ $dialect == text200 ]] && return 1
+  [[ $dialect == html || $dialect == text ]] && code=$(status_for "$code")
   [[ $REFRESHABLE == *" $code "* ]]
 }
 
@@ -144,7 +154,7 @@ matrix_row() {
   # status or told on another (RETRIES_429), retries of idempotent requests after an HTTP 5xx
   # (RETRIES_5XX).
   local status=$code allowed=$((1 + refreshes + ${MORE_SENDS:-0}))
-  [[ $dialect == html ]] && status=$(status_for "$code")
+  [[ $dialect == html || $dialect == text ]] && status=$(status_for "$code")
   [ "$status" -eq 429 ] && allowed=$((allowed + ${RETRIES_429:-1}))
   if [[ $dialect != *200 ]]; then
     [ "$status" -ge 500 ] && allowed=$((allowed + ${RETRIES_5XX:-0}))
