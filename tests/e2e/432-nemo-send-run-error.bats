@@ -114,3 +114,41 @@ run_error_row() {
   [ "$(messages)" -eq 1 ]
   [ "$(sandbox_counters | jq '.hits["POST /run_sse"]')" -ge 2 ]
 }
+
+# Sleeps a random time between 0 and $1 microseconds.
+random_sleep() {
+  local us=$(((RANDOM * 32768 + RANDOM) % ($1 + 1)))
+  sleep "$((us / 1000000)).$(printf '%06d' $((us % 1000000)))"
+}
+now_us() { echo $(($(date +%s%N) / 1000)); }
+
+@test "kill -9 at random moments of a run that fails after starting, then the same command: never a second send" {
+  sandbox_fault '{"run_error": "error"}'
+  local t0 span
+  t0=$(now_us)
+  nemo-send -q 'a 2-second video' <ctx.json >/dev/null 2>&1 || true
+  span=$(($(now_us) - t0))
+  sandbox_wait_run "$SID"
+  local k sid msg pid sent outcomes=""
+  for k in $(seq 6); do
+    nemo-session <ctx.json >"s$k.json"
+    sid=$(jq -r .session_id "s$k.json")
+    msg="a 2-second video titled \"Kill $k\""
+    nemo-send -q "$msg" <"s$k.json" >/dev/null 2>&1 3>&- &
+    pid=$!
+    random_sleep "$span"
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    sandbox_wait_run "$sid"
+    NEMO_POLL_BASE_MS=100 run --separate-stderr nemo-send --recover-timeout 2s "$msg" <"s$k.json"
+    sent=$(sandbox_counters | jq -r --arg s "$sid" '.messages[$s] // 0')
+    outcomes+=" $status/$sent"
+    case $status in
+      12) [ "$sent" -eq 1 ] ;;                                        # the failure, repeated
+      0) [ "$sent" -eq 1 ] && jq -e '.recovered == true' <<<"$output" ;; # killed before the error came
+      10) [ "$sent" -eq 0 ] && [[ $stderr == *"--again"* ]] ;;        # killed before it left
+      *) false ;;
+    esac || { echo "kill $k: exit $status, $sent sends: $stderr" >&2; return 1; }
+  done
+  echo "# 6 kills (exit/sends):$outcomes" >&3
+}
