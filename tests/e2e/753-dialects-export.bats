@@ -22,7 +22,7 @@ export VIDEO_OK='(.file | length > 0) and (.bytes > 1000) and (.sha256 | length 
 
 @test "nemo-export: the render submit (a refused one is not sent again)" {
   # A 5xx may be the lost answer of a submit that was taken: it is sent once more, with a new id.
-  RETRIES_5XX=1 matrix_endpoint submit '^POST /api/render/proxy/lambda$' \
+  RETRIES_5XX=1 TEXT200_MORE=1 matrix_endpoint submit '^POST /api/render/proxy/lambda$' \
     'nemo-export --new -o out.mp4 <"$CTX"' "$VIDEO_OK" 1001 1002 2001 402 429 503
   matrix_report
 }

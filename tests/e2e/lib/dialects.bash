@@ -6,6 +6,7 @@
 #   dialects_setup_file      sandbox, a session with a draft ($CTX), an MP4 every render returns
 #   dialects_setup           clear faults, fresh work directory $W (current directory)
 #   expect_exit D CODE       the documented exit code for CODE written in dialect D
+#   matrix_endpoint NAME REGEX 'SHELL' CHECK CODES…   every dialect × CODES on one endpoint
 #   matrix_row NAME D CODE TIMES EXIT REGEX 'SHELL' [CHECK]
 #       runs SHELL in a fresh directory with the error injected on requests matching REGEX
 #       ("METHOD /path", "CDN GET /path" for the CDN) TIMES times, then asserts: exit EXIT; on
@@ -185,6 +186,11 @@ matrix_endpoint() {  # NAME REGEX 'SHELL' SUCCESS_CHECK CODES…
       fi
     done
   done
+  # Plain text on HTTP 200 carries neither a code nor a status: one row (which code was
+  # injected changes only its words). TEXT200_EXIT (default 13) and TEXT200_MORE (sends it
+  # may add: a submit whose answer was unusable is sent once more) where the endpoint differs.
+  MORE_SENDS=$((${MORE_SENDS:-0} + ${TEXT200_MORE:-0})) \
+    matrix_row "$name" text200 "$1" 99 "${TEXT200_EXIT:-13}" "$re" "$script"
 }
 
 matrix_report() {
