@@ -108,6 +108,12 @@ json CodeValue(const json* code) {
   return code->dump();
 }
 
+// A code that says "error": a non-zero number, or digits other than "0".
+bool CodeSaysError(const json& code) {
+  json value = CodeValue(&code);
+  return value.is_number_integer() && value.get<long long>() != 0;
+}
+
 // Text that did not come through the JSON parser may be any bytes, but a JSON string must be
 // UTF-8 (nlohmann's dump throws otherwise): invalid sequences become U+FFFD.
 std::string ValidUtf8(std::string_view s) { return ReplaceInvalidUtf8(s); }
@@ -480,10 +486,14 @@ std::vector<json> EventNormalizer::Normalize(const SseEvent& event, long long no
       Failure(CodeValue(Field(j, {"code"})),
               error->is_string() ? error->get<std::string>() : error->dump(), out);
     }
-  } else if (const json* code = Field(j, {"code"});
-             code != nullptr && code->is_number_integer() && code->get<long long>() != 0) {
-    // An API envelope in the middle of the stream: {"code":2001,"message":…}.
-    Failure(*code, StringField(j, {"message", "msg"}), out);
+  } else if (const json* code = Field(j, {"code"}); code != nullptr && CodeSaysError(*code)) {
+    // An API envelope in the middle of the stream: {"code":2001,"message":…}, the code a number
+    // or digits, as DecodeEnvelope reads it on any other reply.
+    Failure(CodeValue(code), StringField(j, {"message", "msg"}), out);
+  } else if (auto success = j.find("success");
+             success != j.end() && success->is_boolean() && !success->get<bool>()) {
+    // {"success":false,…} with no code and no error member still says the run failed.
+    Failure(CodeValue(Field(j, {"code"})), StringField(j, {"message", "msg"}), out);
   } else if (sse_type == "error") {
     Failure(CodeValue(Field(j, {"code"})), StringField(j, {"message", "msg"}), out);
   } else {

@@ -110,7 +110,13 @@ std::string MessageForCode(int64_t code) {
 void ErrorEvent(Sandbox& sb, httplib::Response& res, const json& code, const std::string& msg) {
   std::string dialect = sb.faults.Str("dialect");
   if (dialect.empty()) dialect = sb.opt.dialect;
-  json event = dialect == "typed"
+  // A layer in front of the agent may write its own envelope into the stream as the event.
+  std::string shape = sb.faults.Str("error_event");
+  if (shape == "envelope") dialect = "envelope";
+  if (shape == "success") dialect = "success";
+  json event = dialect == "envelope"  ? json{{"code", code}, {"message", msg}, {"data", nullptr}}
+               : dialect == "success" ? json{{"success", false}, {"code", code}, {"message", msg}}
+               : dialect == "typed"
                    ? json{{"type", "error"}, {"code", NumericIfDigits(code)}, {"message", msg}}
                    : json{{"id", RandomHex(8)},
                           {"author", "nemo_agent"},

@@ -66,6 +66,13 @@ const std::vector<FaultDef>& Defs() {
        "(a proxy's page), text (the reason as text/plain), event (/run_sse: an error event in "
        "the stream); empty: each endpoint's own",
        {"", "api", "success", "success_string", "html", "text", "event"}},
+      {"error_event",
+       Kind::kString,
+       "",
+       "with error_dialect event, the error event's shape: empty (the run's dialect: ADK's "
+       "errorCode/errorMessage or typed), envelope ({code,message,data} as the event) or success "
+       "({success:false,code,message}); codes as digit strings",
+       {"", "envelope", "success"}},
       {"error_content_type",
        Kind::kString,
        "",

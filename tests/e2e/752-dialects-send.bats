@@ -27,6 +27,19 @@ setup() { dialects_setup; }
   matrix_report
 }
 
+@test "nemo-send: an API envelope written into the stream as its error event" {
+  # {"code":"2001",…} or {"success":false,"code":"1002",…} as the stream's one event: the old
+  # client took it for an event of no kind and reported a run that changed nothing (exit 0).
+  local DIALECTS=() shape
+  for shape in envelope success; do
+    EXTRA_DIALECTS=event EVENT_SHAPE=$shape RETRIES_429=0 TEXT200_EXIT=skip \
+      matrix_endpoint "run_sse-$shape" '^POST /run_sse' \
+      'nemo-send -q --again "make the title \"Envelope\"" <"$CTX"' '.reply | length > 0' \
+      1001 1002 2001 503
+  done
+  matrix_report
+}
+
 @test "nemo-send: /run_sse errors labelled text/event-stream are read as the errors they are" {
   # A gateway that set the stream's type before writing the error: the code is not lost (the
   # old client took the body for a stream without events, and waited on the state).

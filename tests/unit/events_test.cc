@@ -158,6 +158,14 @@ TEST(EventNormalizer, MapsErrorShapesToExitCodes) {
   EXPECT_EQ(ExitOf(R"({"errorCode":"MALFORMED_FUNCTION_CALL","errorMessage":"bad"})"), 12);
   EXPECT_EQ(ExitOf(R"({"error":"No parts in the newMessage."})"), 12);
   EXPECT_EQ(ExitOf(R"({"type":"error","error":{"code":"500","message":"boom"}})"), 12);
+  // An API envelope written into the stream, its code a number or digits, or success:false.
+  EXPECT_EQ(ExitOf(R"({"code":1001,"message":"token expired"})"), 3);
+  EXPECT_EQ(ExitOf(R"({"code":"2001","message":"insufficient balance","data":null})"), 5);
+  EXPECT_EQ(ExitOf(R"({"success":false,"code":"1002","message":"session not found"})"), 4);
+  EXPECT_EQ(ExitOf(R"({"success":false,"message":"quota exceeded"})"), 12);
+  EXPECT_EQ(ExitOf(R"({"code":0,"message":"ok"})"), 0);
+  EXPECT_EQ(ExitOf(R"({"code":"0","data":{}})"), 0);
+  EXPECT_EQ(ExitOf(R"({"success":true,"data":{}})"), 0);
 }
 
 TEST(EventNormalizer, DescribesTheFirstErrorWithCodeAndHint) {

@@ -17,6 +17,7 @@
 #       and a token asked for only by the one refresh (none with NO_REFRESH=1: the CDN).
 #       Mismatches are collected; `matrix_report` fails the test listing all of them.
 #       ERROR_TYPE=T: the JSON errors are labelled Content-Type T (what the endpoint streams).
+#       EVENT_SHAPE=S: the event dialect's error event is S (envelope, success: see nemo-sandbox).
 #   DIALECTS                 the JSON dialects, each on its HTTP status and on HTTP 200, and html
 #   TEXT_DIALECTS            text/plain on its status and on HTTP 200 (rows where a file is expected)
 
@@ -105,7 +106,7 @@ _dialect_faults() {  # DIALECT CODE TIMES REGEX
   base=${base%\}}
   [[ $base == '{' ]] || base+=,
   printf '%s"error_dialect":"%s","errors_on_200":%s,"inject":"%s","inject_code":%s,"inject_times":%s,"inject_skip":%s%s}' \
-    "$base" "$d" "$on200" "$re" "$2" "$3" "${INJECT_SKIP:-0}" "${ERROR_TYPE:+,\"error_content_type\":\"$ERROR_TYPE\"}"
+    "$base" "$d" "$on200" "$re" "$2" "$3" "${INJECT_SKIP:-0}" "${ERROR_TYPE:+,\"error_content_type\":\"$ERROR_TYPE\"}${EVENT_SHAPE:+,\"error_event\":\"$EVENT_SHAPE\"}"
 }
 
 # "SENT MINTS" between two counter snapshots: requests that reached the sandbox on routes
@@ -188,7 +189,9 @@ matrix_endpoint() {  # NAME REGEX 'SHELL' SUCCESS_CHECK CODES…
   done
   # Plain text on HTTP 200 carries neither a code nor a status: one row (which code was
   # injected changes only its words). TEXT200_EXIT (default 13) and TEXT200_MORE (sends it
-  # may add: a submit whose answer was unusable is sent once more) where the endpoint differs.
+  # may add: a submit whose answer was unusable is sent once more) where the endpoint differs;
+  # TEXT200_EXIT=skip: no such row.
+  [ "${TEXT200_EXIT:-13}" = skip ] && return 0
   MORE_SENDS=$((${MORE_SENDS:-0} + ${TEXT200_MORE:-0})) \
     matrix_row "$name" text200 "$1" 99 "${TEXT200_EXIT:-13}" "$re" "$script"
 }
