@@ -26,13 +26,6 @@ teardown() {
   sandbox_wait_run "$SID"
 }
 
-# Sleeps a random time between 0 and $1 microseconds; prints it.
-random_sleep() {
-  local us=$(((RANDOM * 32768 + RANDOM) % ($1 + 1)))
-  sleep "$((us / 1000000)).$(printf '%06d' $((us % 1000000)))"
-  echo "$us"
-}
-now_us() { echo $(($(date +%s%N) / 1000)); }
 # Every journal entry parses (a kill mid-write leaves the old entry or the new, never half).
 journal_parses() {
   local f

@@ -115,13 +115,6 @@ run_error_row() {
   [ "$(sandbox_counters | jq '.hits["POST /run_sse"]')" -ge 2 ]
 }
 
-# Sleeps a random time between 0 and $1 microseconds.
-random_sleep() {
-  local us=$(((RANDOM * 32768 + RANDOM) % ($1 + 1)))
-  sleep "$((us / 1000000)).$(printf '%06d' $((us % 1000000)))"
-}
-now_us() { echo $(($(date +%s%N) / 1000)); }
-
 @test "kill -9 at random moments of a run that fails after starting, then the same command: never a second send" {
   sandbox_fault '{"run_error": "error"}'
   local t0 span
@@ -136,7 +129,7 @@ now_us() { echo $(($(date +%s%N) / 1000)); }
     msg="a 2-second video titled \"Kill $k\""
     nemo-send -q "$msg" <"s$k.json" >/dev/null 2>&1 3>&- &
     pid=$!
-    random_sleep "$span"
+    random_sleep "$span" >/dev/null
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     sandbox_wait_run "$sid"

@@ -49,13 +49,6 @@ teardown() { sandbox_credits 100000; }
   [ "$(sandbox_counters | jq '[.messages // {} | .[]] | add')" -eq "$messages" ]
 }
 
-# Sleeps a random time between 0 and $1 microseconds; prints it.
-random_sleep() {
-  local us=$(((RANDOM * 32768 + RANDOM) % ($1 + 1)))
-  sleep "$((us / 1000000)).$(printf '%06d' $((us % 1000000)))"
-  echo "$us"
-}
-
 # Messages the sandbox received for each prompt's session, as "name=count" lines.
 sends_per_prompt() {
   local f sid counters

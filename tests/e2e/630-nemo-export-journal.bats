@@ -20,13 +20,6 @@ setup() {
 
 # Render requests since the test began.
 renders() { echo $(($(sandbox_counters | jq -r '.render_requests // 0') - RENDERS0)); }
-# Sleeps a random time between 0 and $1 microseconds; prints it.
-random_sleep() {
-  local us=$(((RANDOM * 32768 + RANDOM) % ($1 + 1)))
-  sleep "$((us / 1000000)).$(printf '%06d' $((us % 1000000)))"
-  echo "$us"
-}
-now_us() { echo $(($(date +%s%N) / 1000)); }
 
 @test "kill -9 at random moments of an export, then the same command: one render, one video" {
   # How long one export takes here: the kills land at random points inside that span.

@@ -12,8 +12,6 @@ setup_file() {
 }
 teardown_file() { sandbox_stop; }
 
-now_us() { echo $(($(date +%s%N) / 1000)); }
-
 @test "50 kill -9 at random moments of a token refresh never leave a corrupt credentials.json" {
   nemo-auth >/dev/null
   # how long one refresh takes here: the kills land at random points inside that span

@@ -16,6 +16,8 @@
 #   sandbox_send SID TEXT [J]  POST /run_sse as $TOKEN (J: extra request keys); print the stream
 #   sandbox_events             stdin SSE stream → one event JSON per line
 #   sandbox_wait_run SID       wait (≤ 30 s) until the session has no run in progress
+#   now_us                     the time in microseconds (to measure the span kills land in)
+#   random_sleep US            sleep a random time between 0 and US microseconds; print it
 #
 # Tests never print a token: keep it in a variable, pass it through sandbox_curl.
 
@@ -193,4 +195,12 @@ sandbox_wait_run() {
   done
   echo "sandbox: session $1 still has a run in progress" >&2
   return 1
+}
+
+now_us() { echo $(($(date +%s%N) / 1000)); }
+
+random_sleep() {
+  local us=$(((RANDOM * 32768 + RANDOM) % ($1 + 1)))
+  sleep "$((us / 1000000)).$(printf '%06d' $((us % 1000000)))"
+  echo "$us"
 }
