@@ -273,7 +273,21 @@ HttpResponse Http::Once(const HttpRequest& request, Attempt& attempt) {
   curl_slist* headers = nullptr;
   for (const auto& h : options_.attribution) headers = curl_slist_append(headers, h.c_str());
   for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
-  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip on uploads
+  // An upload asks before it sends its body (Expect: 100-continue). A gateway that refuses it
+  // without reading the body (413, an expired token, 429) then answers before the first byte of
+  // the file goes out and closes a connection with nothing unread; the answer is read and acted
+  // on like any other. Without it curl is still sending when the answer and the gateway's TCP
+  // reset arrive, and the answer is lost ("Failed sending data to the peer": exit 10 for a 413).
+  // Every other request has a small body, not worth a round trip: no Expect (curl would add one
+  // to a POST body over 1 KiB).
+  bool upload = !request.parts.empty();
+  headers = curl_slist_append(headers, upload ? "Expect: 100-continue" : "Expect:");
+  if (upload) {
+    // A server that ignores Expect (sends neither 100 nor an answer) costs at most this wait per
+    // request before the body goes anyway. curl's default, set so that another curl's default
+    // cannot change it.
+    curl_easy_setopt(curl, CURLOPT_EXPECT_100_TIMEOUT_MS, 1000L);
+  }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 
   curl_mime* mime = nullptr;

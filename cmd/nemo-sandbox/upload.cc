@@ -1,14 +1,18 @@
 // POST /api/upload-video/nemo_agent/me/<sid>: multipart files streamed to disk (memory stays
 // flat whatever the size), hashed while written; or JSON {"urls":[…]} recorded without fetching.
+// A request that sends Expect: 100-continue is refused before its body, as a gateway does, when
+// the refusal does not need the body (a fault, the token, the session).
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <memory>
+#include <regex>
 #include <vector>
 
 #include "envelope.h"
+#include "log.h"
 #include "media.h"
 #include "routes.h"
 
@@ -201,39 +205,89 @@ void HandleUrls(Sandbox& sb, const ContentReader& reader, Response& res, json* f
   }
 }
 
+const char* kUploadRoute = R"(/api/upload-video/nemo_agent/me/([^/]+))";
+
+// The value httplib 0.11.4 calls the expect handler for (compared exactly, as it does).
+bool ExpectsContinue(const Request& req) {
+  return req.get_header_value("Expect") == "100-continue";
+}
+
+// What the route checks before the body, in a gateway's order: the request faults (the request
+// is counted there, once), the token, the session. True when admitted, with *user set;
+// otherwise the refusal is written in res.
+bool AdmitUpload(Sandbox& sb, const Request& req, Response& res, const std::string& sid,
+                 std::string* user) {
+  if (!Admit(sb, req, res, user)) return false;
+  sb.store.Count("upload_requests");
+  if (sb.store.GetSession(sid, *user)) return true;
+  ApiError(sb, res, 404, 1002, "session not found");
+  return false;
+}
+
+// Runs before the body of a request with Expect: 100-continue is read (and before routing: no
+// req.matches yet). An upload refused by AdmitUpload gets its refusal instead of 100 Continue and
+// its body is never read; an admitted one gets 100 and the route's handler, which then does not
+// admit it again.
+int ExpectContinue(Sandbox& sb, const Request& req, Response& res) {
+  static const std::regex route(kUploadRoute);
+  std::smatch m;
+  if (req.method != "POST" || !std::regex_match(req.path, m, route)) return 100;
+  MarkRequestStart();  // the logger's clock: the pre-routing handler has not run yet
+  try {
+    std::string user;
+    if (AdmitUpload(sb, req, res, m[1].str(), &user)) return 100;
+  } catch (const std::exception& e) {  // httplib catches nothing here: a throw would end us
+    res.headers.clear();
+    SendJson(res, 500, {{"code", 500}, {"message", std::string("internal error: ") + e.what()}});
+  }
+  sb.store.CountKeyed("refused_before_body", req.method + " " + req.path);
+  // httplib 0.11.4 writes this response without a Content-Length of its own (the client would
+  // read it to the close) and keeps the connection open, reading whatever comes next as a new
+  // request (a body sent anyway would be parsed as junk): say how long the answer is, and
+  // "Connection: close" (httplib writes that when the request says it), so the client closes.
+  res.set_header("Content-Length", std::to_string(res.body.size()));
+  auto& request = const_cast<Request&>(req);
+  request.headers.erase("Connection");
+  request.set_header("Connection", "close");
+  return res.status;
+}
+
 }  // namespace
 
 void AddUploadRoutes(httplib::Server& svr, Sandbox& sb) {
-  svr.Post(R"(/api/upload-video/nemo_agent/me/([^/]+))",
-           [&sb](const Request& req, Response& res, const ContentReader& reader) {
-             std::string user;
-             if (!Admit(sb, req, res, &user)) return Drain(req, reader);
-             sb.store.Count("upload_requests");
-             std::string sid = req.matches[1];
-             if (!sb.store.GetSession(sid, user)) {
-               Drain(req, reader);
-               return ApiError(sb, res, 404, 1002, "session not found");
-             }
-             json files = json::array();
-             if (req.is_multipart_form_data()) {
-               Receiving rx;
-               rx.staging = sb.state_dir + "/uploads/.staging-" + RandomHex(16);
-               std::error_code ec;
-               fs::create_directories(rx.staging, ec);
-               ReceiveMultipart(sb, reader, rx);
-               if (rx.code == 0 && rx.parts.empty()) {
-                 rx.Fail(400, 400, "no parts named \"files\" in the upload");
-               }
-               if (rx.code != 0) return ApiError(sb, res, rx.http, rx.code, rx.message);
-               files = KeepFiles(sb, rx);
-             } else {
-               HandleUrls(sb, reader, res, &files);
-               if (res.status != -1) return;  // HandleUrls answered with an error
-             }
-             sb.store.AddUploads(sid, files);
-             sb.store.Count("uploads", static_cast<int64_t>(files.size()));
-             ApiOk(res, {{"files", files}, {"session_state_applied", true}});
-           });
+  // One expect handler per server: the upload route is the only one that refuses early.
+  svr.set_expect_100_continue_handler(
+      [&sb](const Request& req, Response& res) { return ExpectContinue(sb, req, res); });
+  svr.Post(kUploadRoute, [&sb](const Request& req, Response& res, const ContentReader& reader) {
+    std::string user;
+    std::string sid = req.matches[1];
+    if (ExpectsContinue(req)) {
+      // Admitted (and counted) before the body already: only who it is for is needed again,
+      // and the token may have expired since (expire_tokens) like at any other moment.
+      if (!Authorize(sb, req, res, &user)) return Drain(req, reader);
+    } else if (!AdmitUpload(sb, req, res, sid, &user)) {
+      return Drain(req, reader);
+    }
+    json files = json::array();
+    if (req.is_multipart_form_data()) {
+      Receiving rx;
+      rx.staging = sb.state_dir + "/uploads/.staging-" + RandomHex(16);
+      std::error_code ec;
+      fs::create_directories(rx.staging, ec);
+      ReceiveMultipart(sb, reader, rx);
+      if (rx.code == 0 && rx.parts.empty()) {
+        rx.Fail(400, 400, "no parts named \"files\" in the upload");
+      }
+      if (rx.code != 0) return ApiError(sb, res, rx.http, rx.code, rx.message);
+      files = KeepFiles(sb, rx);
+    } else {
+      HandleUrls(sb, reader, res, &files);
+      if (res.status != -1) return;  // HandleUrls answered with an error
+    }
+    sb.store.AddUploads(sid, files);
+    sb.store.Count("uploads", static_cast<int64_t>(files.size()));
+    ApiOk(res, {{"files", files}, {"session_state_applied", true}});
+  });
 }
 
 }  // namespace sandbox

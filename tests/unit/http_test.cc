@@ -8,7 +8,9 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 
 #include <gtest/gtest.h>
@@ -563,6 +565,129 @@ TEST(Http, UploadOfAMissingFileIsAUsageError) {
     EXPECT_EQ(e.exit_code(), nemo::kExitUsage);
   }
   EXPECT_EQ(tries, 0);
+}
+
+namespace {
+
+// A file of `bytes` bytes, none of them alike for long (so a wrong offset shows).
+std::string WriteNumbers(const std::filesystem::path& file, std::size_t bytes) {
+  std::string content;
+  content.reserve(bytes + 16);
+  for (long long i = 0; content.size() < bytes; ++i) content += std::to_string(i * 7919) + ",";
+  std::ofstream(file, std::ios::binary) << content;
+  return content;
+}
+
+}  // namespace
+
+// An upload asks before its body (Expect: 100-continue); no other request does, a JSON body of
+// several KiB (where curl would add one by itself) included.
+TEST(Http, OnlyUploadsSendExpectContinue) {
+  TempDir tmp;
+  std::string content = WriteNumbers(tmp.path / "clip.mp4", 256 << 10);
+  TestServer api;
+  std::mutex mu;
+  std::map<std::string, std::string> expect;  // path → Expect header ("" when absent)
+  auto record = [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mu);
+    expect[req.path] = req.get_header_value("Expect");
+    res.set_content("{}", "application/json");
+  };
+  api.server().Post("/upload", record);
+  api.server().Post("/json", record);
+  api.Start();
+  Http http(OptionsFor(api));
+  HttpRequest upload;
+  upload.method = "POST";
+  upload.url = api.Url("/upload");
+  upload.parts.push_back(
+      {(tmp.path / "clip.mp4").string(), "clip.mp4", "video/mp4", nullptr, nullptr});
+  EXPECT_EQ(http.Send(upload).status, 200);
+  HttpRequest json;
+  json.method = "POST";
+  json.url = api.Url("/json");
+  json.headers = {"Content-Type: application/json"};
+  json.body = "{\"text\":\"" + std::string(8 << 10, 'x') + "\"}";
+  EXPECT_EQ(http.Send(json).status, 200);
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(expect["/upload"], "100-continue");
+  EXPECT_EQ(expect.count("/json"), 1u);
+  EXPECT_EQ(expect["/json"], "");
+}
+
+// A server that refuses an upload before its body (what a gateway's size or token check does)
+// is answered like any other refusal: its status and body come back, no byte of the file is
+// read for it and the route's handler never runs.
+TEST(Http, UploadRefusedBeforeItsBodyIsTheAnswer) {
+  TempDir tmp;
+  WriteNumbers(tmp.path / "big.mp4", 16 << 20);
+  TestServer api;
+  std::atomic<int> handled{0};
+  api.server().set_expect_100_continue_handler([](const httplib::Request&, httplib::Response& res) {
+    res.status = 413;
+    res.set_content(R"({"code":4002,"message":"file too large"})", "application/json");
+    // httplib 0.11.4 writes no Content-Length on this path (the reply would end at close)
+    res.set_header("Content-Length", std::to_string(res.body.size()));
+    return 413;
+  });
+  api.server().Post("/upload", [&](const httplib::Request&, httplib::Response&) { ++handled; });
+  api.Start();
+  Http http(OptionsFor(api));
+  HttpRequest request;
+  request.method = "POST";
+  request.url = api.Url("/upload");
+  int64_t read = 0;
+  request.parts.push_back({(tmp.path / "big.mp4").string(), "big.mp4", "video/mp4",
+                           [&](std::string_view chunk) { read += chunk.size(); }, nullptr});
+  HttpResponse response = http.Send(request);
+  EXPECT_EQ(response.status, 413);
+  EXPECT_NE(response.body.find("4002"), std::string::npos) << response.body;
+  EXPECT_EQ(read, 0);
+  EXPECT_EQ(handled, 0);
+}
+
+// A 429 before the body is waited out once, and the upload sent again reads the file from its
+// first byte: on_rewind, then every byte once, in order.
+TEST(Http, UploadRateLimitedBeforeItsBodyIsSentAgainFromTheStart) {
+  TempDir tmp;
+  std::string content = WriteNumbers(tmp.path / "clip.mp4", 3 << 20);
+  TestServer api;
+  std::atomic<int> asked{0};
+  std::mutex mu;
+  std::string got;
+  api.server().set_expect_100_continue_handler(
+      [&](const httplib::Request&, httplib::Response& res) {
+        if (++asked > 1) return 100;
+        res.status = 429;
+        res.set_header("Retry-After", "0");
+        res.set_content(R"({"code":429,"message":"slow down"})", "application/json");
+        res.set_header("Content-Length", std::to_string(res.body.size()));
+        return 429;
+      });
+  api.server().Post("/upload", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (req.has_file("files")) got = req.get_file_value("files").content;
+    res.set_content(R"({"code":0})", "application/json");
+  });
+  api.Start();
+  Http http(OptionsFor(api));
+  HttpRequest request;
+  request.method = "POST";
+  request.url = api.Url("/upload");
+  std::string read_back;
+  int rewinds = 0;
+  request.parts.push_back({(tmp.path / "clip.mp4").string(), "clip.mp4", "video/mp4",
+                           [&](std::string_view chunk) { read_back.append(chunk); },
+                           [&] {
+                             read_back.clear();
+                             ++rewinds;
+                           }});
+  EXPECT_EQ(http.Send(request).status, 200);
+  EXPECT_EQ(asked, 2);
+  EXPECT_GE(rewinds, 2);
+  EXPECT_TRUE(read_back == content) << "on_read saw " << read_back.size() << " bytes";
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_TRUE(got == content) << "uploaded " << got.size() << " bytes of " << content.size();
 }
 
 // resume_from asks for the rest of the file with a Range header.
