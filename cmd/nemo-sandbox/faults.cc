@@ -283,7 +283,7 @@ std::string Faults::Help() {
   std::string out, line(1, ' ');
   for (const auto& d : Defs()) {
     std::string name = d.name;
-    if (line.size() + name.size() + 1 > 96) {
+    if (line.size() + name.size() + 1 > 108) {  // as wide as the widest option line
       out.append(line).append("\n");
       line.assign(1, ' ');  // not = " ": GCC 12 warns -Wrestrict on that (a false positive)
     }
