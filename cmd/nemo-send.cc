@@ -373,17 +373,18 @@ int main(int argc, char** argv) {
       // draft, and charged). Anything else (a timeout, Ctrl-C, a broken stream that did not
       // settle): the run may still be going on, and a re-run reads the state.
       bool ended_in_error = run.events.failure().has_value();
-      const char* outcome = ended_in_error && run.started  ? "run_failed"
+      bool failed_after_start = ended_in_error && run.started;
+      const char* outcome = failed_after_start             ? "run_failed"
                             : ended_in_error || Refused(e) ? "failed"
                                                            : "unfinished";
       record["exit"] = e.exit_code();
-      if (ended_in_error && run.started) record["error"] = e.what();
+      if (failed_after_start) record["error"] = e.what();
       try {
         save(outcome);
       } catch (const nemo::Error&) {
         // The error that ended the run is the one to report.
       }
-      if (ended_in_error && run.started) {
+      if (failed_after_start) {
         throw nemo::Error(e.exit_code(), e.what(),
                           "the run had started: what it did may be in the draft (nemo-state); "
                           "running this again does not send the message again (--again does)",
