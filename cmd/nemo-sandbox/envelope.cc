@@ -145,6 +145,9 @@ void ErrorReply(Sandbox& sb, httplib::Response& res, Envelope env, int http, con
   // A gateway or framework that set the type of what the endpoint streams (an event stream, a
   // video) before the error was written.
   std::string type = sb.faults.Str("error_content_type");
+  if (dialect == "adk") {  // ADK's own server: {"error": text}, no code (its 404 for a session)
+    return SendJson(res, http, {{"error", msg}}, type);
+  }
   if (dialect == "api") {
     return SendJson(res, http,
                     {{"code", NumericIfDigits(code)}, {"message", msg}, {"data", nullptr}}, type);

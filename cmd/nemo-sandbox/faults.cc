@@ -63,9 +63,9 @@ const std::vector<FaultDef>& Defs() {
        "",
        "how every error is written: api ({code,message,data}), success ({success:false,error:"
        "{code,message}}), success_string ({success:false,code,message,error:\"text\"}), html "
-       "(a proxy's page), text (the reason as text/plain), event (/run_sse: an error event in "
-       "the stream); empty: each endpoint's own",
-       {"", "api", "success", "success_string", "html", "text", "event"}},
+       "(a proxy's page), text (the reason as text/plain), adk (ADK's {error:text}, no code), "
+       "event (/run_sse: an error event in the stream); empty: each endpoint's own",
+       {"", "api", "success", "success_string", "html", "text", "adk", "event"}},
       {"error_event",
        Kind::kString,
        "",

@@ -21,7 +21,7 @@ setup() { dialects_setup; }
 @test "nemo-send: /run_sse in every dialect, the SSE error event included" {
   # Plain text on HTTP 200 is no event stream and no envelope: the run's fate is unknown, so it
   # is read from the state (nothing changes here: exit 10), never sent again.
-  EXTRA_DIALECTS=event RETRIES_429=0 TEXT200_EXIT=10 matrix_endpoint run_sse '^POST /run_sse' \
+  EXTRA_DIALECTS="event adk adk200" RETRIES_429=0 TEXT200_EXIT=10 matrix_endpoint run_sse '^POST /run_sse' \
     'nemo-send -q --again --recover-timeout 1s "make the title \"Run\"" <"$CTX"' '.reply | length > 0' \
     1001 1002 2001 429 503
   matrix_report

@@ -20,6 +20,7 @@
 #       EVENT_SHAPE=S: the event dialect's error event is S (envelope, success: see nemo-sandbox).
 #   DIALECTS                 the JSON dialects, each on its HTTP status and on HTTP 200, and html
 #   TEXT_DIALECTS            text/plain on its status and on HTTP 200 (rows where a file is expected)
+#   adk, adk200              ADK's own {"error": text}, no code (EXTRA_DIALECTS on /run_sse)
 
 DIALECTS=(api api200 success success200 success_string success_string200 html)
 # Plain text (text/plain, the reason alone), on its status and on HTTP 200: where a file is
@@ -63,9 +64,19 @@ status_for() {
 # has only its status.
 expect_exit() {
   local dialect=$1 code=$2
-  # Text on HTTP 200 has neither a code nor a status to go by.
-  if [[ $dialect == text200 ]]; then
+  # Text on HTTP 200, and ADK's {"error": text} on HTTP 200, have neither a code nor a status.
+  if [[ $dialect == text200 || $dialect == adk200 ]]; then
     echo 13
+    return
+  fi
+  # ADK's {"error": text} on its status: JSON, so the status's meaning for a JSON reply (a 400
+  # is bad input), and ADK's "Session not found" on a 404.
+  if [[ $dialect == adk ]]; then
+    case $(status_for "$code") in
+      401 | 403) echo 3 ;; 402) echo 8 ;; 413) echo 7 ;; 429) echo 9 ;; 400 | 409 | 422) echo 2 ;;
+      404) if [ "$code" -eq 1002 ]; then echo 4; else echo 13; fi ;;
+      *) echo 13 ;;
+    esac
     return
   fi
   if [[ $dialect == html || $dialect == text ]]; then
@@ -87,8 +98,8 @@ expect_exit() {
 # Whether the answer is a refused token that the client refreshes once.
 refreshable() {
   local dialect=$1 code=$2
-  [[ $dialect == text200 ]] && return 1
-  [[ $dialect == html || $dialect == text ]] && code=$(status_for "$code")
+  [[ $dialect == text200 || $dialect == adk200 ]] && return 1
+  [[ $dialect == html || $dialect == text || $dialect == adk ]] && code=$(status_for "$code")
   [[ $REFRESHABLE == *" $code "* ]]
 }
 
@@ -156,7 +167,7 @@ matrix_row() {
   # status or told on another (RETRIES_429), retries of idempotent requests after an HTTP 5xx
   # (RETRIES_5XX).
   local status=$code allowed=$((1 + refreshes + ${MORE_SENDS:-0}))
-  [[ $dialect == html || $dialect == text ]] && status=$(status_for "$code")
+  [[ $dialect == html || $dialect == text || $dialect == adk ]] && status=$(status_for "$code")
   [ "$status" -eq 429 ] && allowed=$((allowed + ${RETRIES_429:-1}))
   if [[ $dialect != *200 ]]; then
     [ "$status" -ge 500 ] && allowed=$((allowed + ${RETRIES_5XX:-0}))
