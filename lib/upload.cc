@@ -200,7 +200,7 @@ std::string StringField(const nlohmann::json& entry, const char* key, const std:
 
 // The server's media facts worth keeping in the context, when it gives them.
 void CopyMediaFields(const nlohmann::json& from, nlohmann::json& to) {
-  for (const char* key : {"duration", "width", "height", "fps"}) {
+  for (const char* key : {"duration", "width", "height", "fps", "hash"}) {
     if (from.contains(key) && !from[key].is_null()) to[key] = from[key];
   }
 }
@@ -334,13 +334,15 @@ nlohmann::json VerifyUploadReply(const nlohmann::json& data, const std::vector<S
                                           s.filename + ", sent " + std::to_string(s.size));
       }
     }
-    for (const char* key : {"sha256", "hash"}) {
-      if (f.contains(key) && IsSha256Hex(f[key]) &&
-          AsciiLower(f[key].get<std::string>()) != s.sha256) {
-        throw Error(kExitBadResponse, "server reports sha256 " +
-                                          f[key].get<std::string>().substr(0, 12) + "… for " +
-                                          s.filename + ", sent " + s.sha256.substr(0, 12) + "…");
-      }
+    // Only a field that says it is a SHA-256 is held against ours. The API's `hash` names no
+    // algorithm: another 256-bit digest, or one of what the service stored (a transcoded copy),
+    // would make every upload that succeeded look failed, and a re-run upload it twice. It is
+    // kept in the context as the server gave it.
+    if (f.contains("sha256") && IsSha256Hex(f["sha256"]) &&
+        AsciiLower(f["sha256"].get<std::string>()) != s.sha256) {
+      throw Error(kExitBadResponse, "server reports sha256 " +
+                                        f["sha256"].get<std::string>().substr(0, 12) + "… for " +
+                                        s.filename + ", sent " + s.sha256.substr(0, 12) + "…");
     }
     nlohmann::json entry = {{"filename", s.filename},
                             {"file_type", StringField(f, "file_type", s.kind)},

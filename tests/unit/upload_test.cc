@@ -146,9 +146,14 @@ TEST(UploadReplyTest, MismatchIsBadResponse) {
   nlohmann::json bad_hash = {
       {"files", {{{"filename", "x.png"}, {"sha256", std::string(64, 'b')}}}}};
   EXPECT_THROW(VerifyUploadReply(bad_hash, {{"x.png", 10, kSha, "image"}}), Error);
-  // A `hash` that is not a SHA-256 (another algorithm) is not compared.
+  // `hash` names no algorithm (an MD5, another 256-bit digest, one of a transcoded copy): it is
+  // not held against our SHA-256, and it is kept as the server gave it.
   nlohmann::json md5 = {{"files", {{{"filename", "x.png"}, {"hash", std::string(32, 'b')}}}}};
   EXPECT_NO_THROW(VerifyUploadReply(md5, {{"x.png", 10, kSha, "image"}}));
+  nlohmann::json other = {{"files", {{{"filename", "x.png"}, {"hash", std::string(64, 'c')}}}}};
+  nlohmann::json kept = VerifyUploadReply(other, {{"x.png", 10, kSha, "image"}});
+  EXPECT_EQ(kept[0]["hash"], std::string(64, 'c'));
+  EXPECT_EQ(kept[0]["sha256"], kSha);
   nlohmann::json short_reply = {{"files", nlohmann::json::array()}};
   EXPECT_THROW(VerifyUploadReply(short_reply, {{"x.png", 10, kSha, "image"}}), Error);
 }
