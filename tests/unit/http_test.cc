@@ -494,14 +494,24 @@ TEST(Http, KeepGoingFalseAbortsTheTransfer) {
   cv.notify_all();
 }
 
+namespace {
+
+// A file of `bytes` bytes, none of them alike for long (so a wrong offset shows).
+std::string WriteNumbers(const std::filesystem::path& file, std::size_t bytes) {
+  std::string content;
+  content.reserve(bytes + 16);
+  for (long long i = 0; content.size() < bytes; ++i) content += std::to_string(i * 7919) + ",";
+  std::ofstream(file, std::ios::binary) << content;
+  return content;
+}
+
+}  // namespace
+
 // A multipart upload streams the file from disk; on_read sees every byte once, in order.
 TEST(Http, MultipartUploadStreamsTheFileThroughOnRead) {
   TempDir tmp;
-  std::string content;
-  content.reserve(3 << 20);
-  for (long long i = 0; content.size() < (3u << 20); ++i) content += std::to_string(i * 7919) + ",";
   std::filesystem::path file = tmp.path / "clip.mp4";
-  std::ofstream(file, std::ios::binary) << content;
+  std::string content = WriteNumbers(file, 3 << 20);
 
   TestServer api;
   std::mutex mu;
@@ -566,19 +576,6 @@ TEST(Http, UploadOfAMissingFileIsAUsageError) {
   }
   EXPECT_EQ(tries, 0);
 }
-
-namespace {
-
-// A file of `bytes` bytes, none of them alike for long (so a wrong offset shows).
-std::string WriteNumbers(const std::filesystem::path& file, std::size_t bytes) {
-  std::string content;
-  content.reserve(bytes + 16);
-  for (long long i = 0; content.size() < bytes; ++i) content += std::to_string(i * 7919) + ",";
-  std::ofstream(file, std::ios::binary) << content;
-  return content;
-}
-
-}  // namespace
 
 // An upload asks before its body (Expect: 100-continue); no other request does, a JSON body of
 // several KiB (where curl would add one by itself) included.
