@@ -13,6 +13,7 @@
 #include "contact_sheet.h"
 #include "download.h"
 #include "draft.h"
+#include "interrupt.h"
 #include "journal.h"
 #include "progress.h"
 #include "render_job.h"
@@ -206,11 +207,11 @@ int main(int argc, char** argv) {
           throw;
         }
         // Ctrl-C: the job is ours to stop. Clear the flag so the cancel request can go out.
-        int sig = nemo::InterruptSignal();
-        nemo::RequestInterrupt(0);
-        renders.Cancel(job.id);
-        save("cancelled");
-        nemo::RequestInterrupt(sig);
+        {
+          nemo::InterruptPause pause;
+          renders.Cancel(job.id);
+          save("cancelled");
+        }
         throw nemo::Error(e.exit_code(), "interrupted; render " + job.id + " cancelled");
       }
       bar.Finish();

@@ -196,7 +196,7 @@ int Report(const nemo::Program& prog, const Options& o, const json& ctx) {
     prog.WriteOutput(reply + "\n");
   } else if (o.stream && to_stdout) {
     nemo::WriteJson(ctx, nemo::JsonStyle::kCompact);  // NDJSON: the context is one line too
-    if (std::ferror(stdout)) _exit(errno == EPIPE ? 141 : nemo::kExitInternal);
+    if (std::ferror(stdout)) _exit(errno == EPIPE ? nemo::kExitBrokenPipe : nemo::kExitInternal);
   } else {
     prog.WriteContext(ctx);
   }
@@ -249,7 +249,7 @@ int main(int argc, char** argv) {
     follow.timeout_ms = nemo::ParseDurationMs(o.timeout, "--timeout");
     follow.idle_timeout_ms = nemo::ParseDurationMs(o.idle_timeout, "--idle-timeout");
     follow.recover_timeout_ms = nemo::ParseDurationMs(o.recover_timeout, "--recover-timeout");
-    follow.poll_base_ms = nemo::PollBaseMsFromEnv(follow.poll_base_ms);
+    follow.poll_base_ms = nemo::PollBase(std::chrono::milliseconds(follow.poll_base_ms)).count();
     follow.raw_events = o.raw_events;
 
     // The message is checked before anything is sent: a bad one costs nothing.
@@ -309,7 +309,8 @@ int main(int argc, char** argv) {
     follow.on_tick = [&](long long elapsed_ms) {
       if (unflushed) {
         unflushed = false;
-        if (std::fflush(stdout) != 0) _exit(errno == EPIPE ? 141 : nemo::kExitInternal);
+        if (std::fflush(stdout) != 0)
+          _exit(errno == EPIPE ? nemo::kExitBrokenPipe : nemo::kExitInternal);
       }
       status.Tick(elapsed_ms);
     };

@@ -5,7 +5,7 @@
 
 #include "envelope.h"
 #include "error.h"
-#include "poll.h"
+#include "wait.h"
 
 namespace nemo {
 namespace {

@@ -14,6 +14,7 @@
 #include "context.h"
 #include "error.h"
 #include "http.h"
+#include "interrupt.h"
 #include "terminal.h"
 
 namespace nemo {
@@ -21,7 +22,7 @@ namespace {
 
 void OnSignal(int sig) {
   // A second Ctrl-C means "now": leave without cleaning up further.
-  if (InterruptSignal() != 0) _exit(sig == SIGTERM ? kExitTerminated : kExitInterrupted);
+  if (InterruptSignal() != 0) _exit(ExitCodeForSignal(sig));
   RequestInterrupt(sig);
 }
 
@@ -146,7 +147,7 @@ Api Program::MakeApi(const nlohmann::json& context) const {
 void Program::WriteContext(const nlohmann::json& context) const {
   if (flags_.context_out.empty() || flags_.context_out == "-") {
     WriteJson(context, flags_.json_style());
-    if (std::ferror(stdout)) _exit(errno == EPIPE ? 141 : kExitInternal);
+    if (std::ferror(stdout)) _exit(errno == EPIPE ? kExitBrokenPipe : kExitInternal);
     return;
   }
   // A file is not a terminal: compact unless --pretty.
@@ -157,7 +158,7 @@ void Program::WriteOutput(const std::string& text) const {
   if (flags_.context_out.empty() || flags_.context_out == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
     if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-      _exit(errno == EPIPE ? 141 : kExitInternal);
+      _exit(errno == EPIPE ? kExitBrokenPipe : kExitInternal);
     }
     return;
   }

@@ -15,7 +15,7 @@
 
 #include "error.h"
 #include "exit_code.h"
-#include "http.h"
+#include "interrupt.h"
 
 extern char** environ;
 
@@ -84,8 +84,7 @@ int Run(const std::vector<std::string>& argv, std::string* out) {
 
 void ThrowIfSignalled() {
   if (int sig = InterruptSignal()) {
-    throw Error(sig == SIGTERM ? kExitTerminated : kExitInterrupted,
-                "interrupted while making the contact sheet");
+    throw Error(ExitCodeForSignal(sig), "interrupted while making the contact sheet");
   }
 }
 

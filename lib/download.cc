@@ -19,9 +19,10 @@
 
 #include "envelope.h"
 #include "error.h"
+#include "interrupt.h"
 #include "http.h"
 #include "media_type.h"
-#include "poll.h"
+#include "wait.h"
 #include "sha256.h"
 
 namespace nemo {

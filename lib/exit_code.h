@@ -1,4 +1,4 @@
-// The exit codes of every nemo program: the table in SPEC.md "Errors and exit codes", and nemo(7).
+// The exit codes of every nemo program: the only source of them; nemo(7) has the table.
 #pragma once
 
 namespace nemo {
@@ -20,6 +20,7 @@ enum ExitCode : int {
   kExitBadResponse = 13,   // 5xx after retries, HTML, broken JSON
   kExitNotReady = 20,      // nemo-state --check: the draft is not ready
   kExitInterrupted = 130,  // SIGINT
+  kExitBrokenPipe = 141,   // the reader of stdout went away (128 + SIGPIPE), said quietly
   kExitTerminated = 143,   // SIGTERM
 };
 

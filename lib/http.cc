@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -14,13 +13,13 @@
 #include <thread>
 
 #include "error.h"
+#include "interrupt.h"
 #include "output.h"
 #include "text.h"
+#include "wait.h"
 
 namespace nemo {
 namespace {
-
-std::atomic<int> g_interrupt{0};
 
 struct GlobalInit {
   GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
@@ -32,18 +31,6 @@ std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ')) s.pop_back();
   std::size_t start = s.find_first_not_of(' ');
   return start == std::string::npos ? std::string() : s.substr(start);
-}
-
-// Sleeps in small steps so that Ctrl-C during a backoff is noticed at once.
-void InterruptibleSleep(std::chrono::milliseconds total) {
-  auto until = std::chrono::steady_clock::now() + total;
-  while (std::chrono::steady_clock::now() < until) {
-    if (InterruptSignal()) return;
-    std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
-        std::chrono::milliseconds(50), std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           until - std::chrono::steady_clock::now()) +
-                                           std::chrono::milliseconds(1)));
-  }
 }
 
 // A multipart part's reader: the file is opened per attempt and read in chunks as curl asks.
@@ -83,9 +70,6 @@ int SeekPart(void* arg, curl_off_t offset, int origin) {
 }
 
 }  // namespace
-
-void RequestInterrupt(int signal_number) { g_interrupt.store(signal_number); }
-int InterruptSignal() { return g_interrupt.load(); }
 
 bool ParseUrl(const std::string& url, UrlParts& out) {
   EnsureGlobalInit();
@@ -373,12 +357,9 @@ HttpResponse Http::Once(const HttpRequest& request, Attempt& attempt) {
 }
 
 std::chrono::milliseconds Http::RetryAfter(const HttpResponse& response) const {
-  std::chrono::milliseconds after = options_.default_retry_after;
-  std::string header = response.Header("retry-after");
-  if (!header.empty() && std::all_of(header.begin(), header.end(), ::isdigit)) {
-    after = std::chrono::seconds(std::min(std::stol(header.substr(0, 6)), 300L));
-  }
-  return after;
+  auto after = ParseRetryAfter(response.Header("retry-after"));
+  if (!after) return options_.default_retry_after;
+  return std::min<std::chrono::milliseconds>(*after, std::chrono::minutes(5));
 }
 
 HttpResponse Http::Send(const HttpRequest& request) {
@@ -402,8 +383,7 @@ HttpResponse Http::Send(const HttpRequest& request) {
     // Waits before the next try; false when the deadline would pass first (no more tries).
     auto wait = [&](std::chrono::milliseconds pause) {
       if (request.timeout_ms > 0 && left_ms() <= pause.count() + 1) return false;
-      InterruptibleSleep(pause);
-      ThrowIfInterrupted();
+      SleepOrInterrupt(pause);
       if (request.timeout_ms > 0) {
         timed = request;
         timed.timeout_ms = std::max<long>(1, static_cast<long>(left_ms()));
@@ -449,11 +429,6 @@ HttpResponse Http::Send(const HttpRequest& request) {
     }
     return response;
   }
-}
-
-void ThrowIfInterrupted() {
-  int sig = InterruptSignal();
-  if (sig != 0) throw Error(sig == 15 ? kExitTerminated : kExitInterrupted, "interrupted");
 }
 
 }  // namespace nemo

@@ -113,10 +113,5 @@ bool LooksLikeEnvelope(const std::string& content_type, std::string_view head);
 // "libcurl/7.88.1"
 std::string CurlVersion();
 
-// Set by SIGINT/SIGTERM (see cli.cc); transfers notice it within a second and abort.
-void RequestInterrupt(int signal_number);
-int InterruptSignal();  // 0 when none
-// Throws Error(kExitInterrupted or kExitTerminated) once a signal has asked to stop.
-void ThrowIfInterrupted();
 
 }  // namespace nemo

@@ -18,7 +18,7 @@
 #include "atomic_file.h"
 #include "credentials.h"
 #include "error.h"
-#include "http.h"
+#include "interrupt.h"
 #include "sha256.h"
 
 namespace nemo {
@@ -61,7 +61,7 @@ int LockFile(const fs::path& lock, bool* waited, const std::function<void()>& on
         }
         if (int sig = InterruptSignal(); sig != 0) {
           close(fd);
-          throw Error(sig == SIGTERM ? kExitTerminated : kExitInterrupted,
+          throw Error(ExitCodeForSignal(sig),
                       "interrupted while waiting for another process to finish");
         }
       }

@@ -7,7 +7,7 @@
 
 #include "envelope.h"
 #include "error.h"
-#include "poll.h"
+#include "wait.h"
 
 namespace nemo {
 
@@ -177,12 +177,7 @@ json RenderClient::Exchange(HttpRequest request, ms* retry_after) {
   // The top-level job shape is a plain object whose "error" member is the job's, not the reply's.
   Api::Reply reply = api_.Exchange(std::move(request), Plain::kJob);
   if (retry_after) {
-    *retry_after = ms(0);
-    std::string after = reply.http.Header("retry-after");
-    if (!after.empty() && after.size() < 7 &&
-        std::all_of(after.begin(), after.end(), [](unsigned char c) { return std::isdigit(c); })) {
-      *retry_after = ms(std::stoll(after) * 1000);
-    }
+    *retry_after = ParseRetryAfter(reply.http.Header("retry-after")).value_or(ms(0));
   }
   return reply.payload;
 }

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api.h"
-#include "poll.h"
+#include "wait.h"
 
 namespace nemo {
 

@@ -15,11 +15,15 @@ using nlohmann::json;
 
 constexpr const char* kStillRunningHint = "the run may still finish: check with nemo-state";
 
-std::string DurationText(long long ms) {
-  if (ms % 60000 == 0 && ms >= 60000) return std::to_string(ms / 60000) + "m";
-  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
-  return std::to_string(ms) + "ms";
+std::string DurationText(long long ms) { return FormatDuration(std::chrono::milliseconds(ms)); }
+
+// Waits between state reads: base, then ×1.5 each time.
+Backoff StateReadBackoff(const RunOptions& options) {
+  return Backoff(std::chrono::milliseconds(options.poll_base_ms), 1.5,
+                 std::chrono::milliseconds(options.poll_max_ms));
 }
+
+void SleepMs(long long ms) { SleepOrInterrupt(std::chrono::milliseconds(ms), kStillRunningHint); }
 
 // The server's event as JSON when it is JSON, else as the text it was.
 json RawOf(const SseEvent& event) {
@@ -31,20 +35,6 @@ json RawOf(const SseEvent& event) {
 }
 
 }  // namespace
-
-long long MonotonicMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-long long PollBaseMsFromEnv(long long fallback) {
-  const char* value = std::getenv("NEMO_POLL_BASE_MS");
-  if (value == nullptr || *value == '\0') return fallback;
-  char* end = nullptr;
-  long long ms = std::strtoll(value, &end, 10);
-  return (end != nullptr && *end == '\0' && ms > 0) ? ms : fallback;
-}
 
 RunTimer::RunTimer(long long start_ms, long long timeout_ms, long long idle_timeout_ms)
     : start_ms_(start_ms),
@@ -64,12 +54,6 @@ std::optional<Error> RunTimer::Check(long long now_ms) const {
                  kStillRunningHint);
   }
   return std::nullopt;
-}
-
-long long PollBackoff::Next() {
-  long long wait = std::min(static_cast<long long>(next_ms_), max_ms_);
-  next_ms_ = std::min(next_ms_ * 1.5, static_cast<double>(max_ms_));
-  return wait;
 }
 
 bool SettleWatch::Observe(const json& draft) {
@@ -188,12 +172,12 @@ std::optional<json> RecoverDraft(const json& before, const RunOptions& options,
                                  const std::function<void(long long)>& sleep_ms,
                                  const std::function<long long()>& clock) {
   SettleWatch watch(before);
-  PollBackoff backoff(options.poll_base_ms, options.poll_max_ms);
+  Backoff backoff = StateReadBackoff(options);
   long long deadline = clock() + options.recover_timeout_ms;
   for (;;) {
     long long now = clock();
     if (now >= deadline) break;
-    sleep_ms(std::min(backoff.Next(), deadline - now));
+    sleep_ms(std::min<long long>(backoff.Next().count(), deadline - now));
     std::optional<json> draft = read();
     if (draft && watch.Observe(*draft)) return watch.latest();
   }
@@ -209,18 +193,6 @@ Error RunFailure(const Error& failure) {
     message.resize(message.size() - suffix.size());
   }
   return Error(failure.exit_code(), message, failure.hint(), failure.api_code());
-}
-
-void InterruptibleSleepMs(long long ms) {
-  long long until = MonotonicMs() + ms;
-  for (;;) {
-    if (int sig = InterruptSignal(); sig != 0) {
-      throw Error(sig == 15 ? kExitTerminated : kExitInterrupted, "interrupted", kStillRunningHint);
-    }
-    long long left = until - MonotonicMs();
-    if (left <= 0) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(left, 50LL)));
-  }
 }
 
 json ReadDraft(Api& api, const std::string& session_id, long long timeout_ms) {
@@ -258,7 +230,7 @@ nlohmann::json RecoverAfterDrop(Api& api, const std::string& session_id,
       throw;
     }
   };
-  auto recovered = RecoverDraft(before, options, read, InterruptibleSleepMs);
+  auto recovered = RecoverDraft(before, options, read, SleepMs);
   if (!recovered) {
     throw Error(kExitNetwork,
                 "the stream broke mid-run and the draft did not change within " + timeout_text +

@@ -15,6 +15,7 @@
 #include "error.h"
 #include "events.h"
 #include "sse.h"
+#include "wait.h"
 
 namespace nemo {
 
@@ -31,12 +32,6 @@ struct RunOptions {
   std::function<void(long long)> on_tick;
 };
 
-// Milliseconds on a monotonic clock.
-long long MonotonicMs();
-
-// The poll base from NEMO_POLL_BASE_MS (tests shorten the waits), else `fallback`.
-long long PollBaseMsFromEnv(long long fallback);
-
 // The two clocks of a run: overall (from the send) and idle (from the last event that was not a
 // keep-alive). Pure: the caller passes the time.
 class RunTimer {
@@ -48,17 +43,6 @@ class RunTimer {
 
  private:
   long long start_ms_, timeout_ms_, idle_timeout_ms_, last_activity_ms_;
-};
-
-// Waits between state reads: base, then ×1.5 each time, never more than `max_ms`.
-class PollBackoff {
- public:
-  PollBackoff(long long base_ms, long long max_ms) : next_ms_(base_ms), max_ms_(max_ms) {}
-  long long Next();
-
- private:
-  double next_ms_;
-  long long max_ms_;
 };
 
 // After a dropped stream: the draft has settled once it differs from the snapshot taken before
@@ -147,9 +131,6 @@ std::optional<nlohmann::json> RecoverDraft(
 // The error a run ended in, as the program reports it: RunError's message already names the
 // code ("… [2001]") and the error line adds the API code again, so the message loses its copy.
 Error RunFailure(const Error& failure);
-
-// Sleeps, waking early for SIGINT/SIGTERM (which then throws Error 130/143).
-void InterruptibleSleepMs(long long ms);
 
 // After a broken stream: reads the session's state (retrying network and server failures) until
 // the draft settles, and returns it. Nothing changed within recover_timeout_ms →

@@ -2,7 +2,7 @@
 
 #include "draft.h"
 #include "error.h"
-#include "poll.h"
+#include "wait.h"
 
 namespace nemo {
 

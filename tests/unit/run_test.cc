@@ -35,15 +35,6 @@ TEST(RunTimer, IdleClockRestartsOnActivity) {
   EXPECT_NE(std::string(error->what()).find("--idle-timeout"), std::string::npos);
 }
 
-// 2 s, 3 s, 4.5 s … capped at 30 s.
-TEST(PollBackoff, GrowsByHalfUpToTheCap) {
-  PollBackoff b(2000, 30000);
-  std::vector<long long> waits;
-  for (int i = 0; i < 9; ++i) waits.push_back(b.Next());
-  EXPECT_EQ(waits,
-            (std::vector<long long>{2000, 3000, 4500, 6750, 10125, 15187, 22781, 30000, 30000}));
-}
-
 // Equal to the snapshot: not settled; changed then equal once more: settled.
 TEST(SettleWatch, SettlesAfterAChangeAndOneEqualRead) {
   json before = {{"t", json::array()}};
@@ -119,16 +110,6 @@ TEST(RecoverDraft, ReportsAnUnsettledChangeAtTheTimeout) {
   FakeState s;
   s.reads = {json{{"t", 1}}, json{{"t", 2}}, json{{"t", 3}}, json{{"t", 4}}};
   EXPECT_EQ(Recover(s, before, 9000), (json{{"t", 3}}));
-}
-
-// The environment shortens the first wait for tests; garbage keeps the default.
-TEST(PollBaseMsFromEnv, ReadsTheVariable) {
-  setenv("NEMO_POLL_BASE_MS", "50", 1);
-  EXPECT_EQ(PollBaseMsFromEnv(2000), 50);
-  setenv("NEMO_POLL_BASE_MS", "soon", 1);
-  EXPECT_EQ(PollBaseMsFromEnv(2000), 2000);
-  unsetenv("NEMO_POLL_BASE_MS");
-  EXPECT_EQ(PollBaseMsFromEnv(2000), 2000);
 }
 
 // Bytes split anywhere become normalized events in order; keep-alives do not count as activity.

@@ -8,7 +8,7 @@
 
 #include "error.h"
 #include "local_server.h"
-#include "poll.h"
+#include "wait.h"
 
 using nlohmann::json;
 
@@ -115,10 +115,3 @@ TEST(State, WaitGivesUpAtOnceOnAMissingSession) {
   EXPECT_EQ(reads.load(), 1);
 }
 
-TEST(Backoff, GrowsByTheFactorUpToTheCap) {
-  using ms = std::chrono::milliseconds;
-  nemo::Backoff b(ms(1000), 1.5, ms(15000));
-  std::vector<long long> got;
-  for (int i = 0; i < 9; ++i) got.push_back(b.Next().count());
-  EXPECT_EQ(got, (std::vector<long long>{1000, 1500, 2250, 3375, 5062, 7593, 11389, 15000, 15000}));
-}
