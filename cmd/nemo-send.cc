@@ -196,7 +196,7 @@ int Report(const nemo::Program& prog, const Options& o, const json& ctx) {
     prog.WriteOutput(reply + "\n");
   } else if (o.stream && to_stdout) {
     nemo::WriteJson(ctx, nemo::JsonStyle::kCompact);  // NDJSON: the context is one line too
-    if (std::ferror(stdout)) _exit(errno == EPIPE ? nemo::kExitBrokenPipe : nemo::kExitInternal);
+    if (std::ferror(stdout)) _exit(nemo::ExitCodeForWriteError(errno));
   } else {
     prog.WriteContext(ctx);
   }
@@ -309,8 +309,7 @@ int main(int argc, char** argv) {
     follow.on_tick = [&](long long elapsed_ms) {
       if (unflushed) {
         unflushed = false;
-        if (std::fflush(stdout) != 0)
-          _exit(errno == EPIPE ? nemo::kExitBrokenPipe : nemo::kExitInternal);
+        if (std::fflush(stdout) != 0) _exit(nemo::ExitCodeForWriteError(errno));
       }
       status.Tick(elapsed_ms);
     };

@@ -147,7 +147,7 @@ Api Program::MakeApi(const nlohmann::json& context) const {
 void Program::WriteContext(const nlohmann::json& context) const {
   if (flags_.context_out.empty() || flags_.context_out == "-") {
     WriteJson(context, flags_.json_style());
-    if (std::ferror(stdout)) _exit(errno == EPIPE ? kExitBrokenPipe : kExitInternal);
+    if (std::ferror(stdout)) _exit(ExitCodeForWriteError(errno));
     return;
   }
   // A file is not a terminal: compact unless --pretty.
@@ -158,7 +158,7 @@ void Program::WriteOutput(const std::string& text) const {
   if (flags_.context_out.empty() || flags_.context_out == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
     if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-      _exit(errno == EPIPE ? kExitBrokenPipe : kExitInternal);
+      _exit(ExitCodeForWriteError(errno));
     }
     return;
   }

@@ -1,6 +1,8 @@
 // The exit codes of every nemo program: the only source of them; nemo(7) has the table.
 #pragma once
 
+#include <cerrno>
+
 namespace nemo {
 
 enum ExitCode : int {
@@ -18,10 +20,19 @@ enum ExitCode : int {
   kExitTimeout = 11,
   kExitJobFailed = 12,     // render failed, run ended in error
   kExitBadResponse = 13,   // 5xx after retries, HTML, broken JSON
+  kExitLocalWrite = 14,    // a local file or stdout could not be written (ENOSPC, EIO, EROFS…)
+  kExitNoContext = 15,     // stdin was a pipe that ended empty: the stage before failed
   kExitNotReady = 20,      // nemo-state --check: the draft is not ready
   kExitInterrupted = 130,  // SIGINT
   kExitBrokenPipe = 141,   // the reader of stdout went away (128 + SIGPIPE), said quietly
   kExitTerminated = 143,   // SIGTERM
 };
+
+// The exit code for a failed write of our output: a reader that went away (EPIPE) is 141, said
+// quietly; anything else the local system refused (a full disk, a read-only mount, a quota, an
+// I/O error) is kExitLocalWrite, never kExitInternal: it is not a bug.
+inline int ExitCodeForWriteError(int errno_value) {
+  return errno_value == EPIPE ? kExitBrokenPipe : kExitLocalWrite;
+}
 
 }  // namespace nemo
