@@ -20,6 +20,7 @@
 #include "error.h"
 #include "interrupt.h"
 #include "sha256.h"
+#include "state_dir.h"
 
 namespace nemo {
 namespace fs = std::filesystem;
@@ -83,16 +84,7 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
 
 }  // namespace
 
-fs::path JournalDir() {
-  const char* xdg = std::getenv("XDG_STATE_HOME");
-  if (xdg != nullptr && *xdg == '/') return fs::path(xdg) / "nemovideo" / "journal";
-  const char* home = std::getenv("HOME");
-  if (home == nullptr || *home == '\0') {
-    throw Error(kExitUsage, "neither XDG_STATE_HOME nor HOME is set",
-                "the journal of sent messages lives in ${XDG_STATE_HOME:-~/.local/state}");
-  }
-  return fs::path(home) / ".local" / "state" / "nemovideo" / "journal";
-}
+fs::path JournalDir() { return StateDir() / "journal"; }
 
 std::string SendKey(const std::string& api, const std::string& session_id,
                     const std::string& message_sha256) {
@@ -152,15 +144,7 @@ void Journal::Entry::Write(json value) {
 }
 
 void Journal::EnsureDir() const {
-  std::error_code ec;
-  fs::create_directories(dir_.parent_path(), ec);
-  if (mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) {
-    throw JournalError(dir_, "cannot create the directory: " + ErrnoText());
-  }
-  struct stat st {};
-  if (stat(dir_.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    throw JournalError(dir_, "not a directory");
-  }
+  EnsurePrivateStateDir(dir_);
 }
 
 std::optional<json> Journal::Read(const fs::path& file) const {

@@ -33,14 +33,17 @@ std::string Octal(mode_t mode) {
   return text;
 }
 
-[[noreturn]] void Refuse(const fs::path& path, const std::string& why, const std::string& hint) {
-  throw Error(kExitAuth, path.string() + ": " + why + "; refusing to keep credentials there", hint);
+[[noreturn]] void Refuse(const fs::path& path, const std::string& why, const std::string& hint,
+                         const PrivatePlace& place = kConfigPlace) {
+  throw Error(kExitAuth, path.string() + ": " + why + "; refusing to keep " + place.keeps + " there",
+              hint);
 }
 
-std::string HintFor(const fs::path& path, const std::string& why, bool is_dir) {
+std::string HintFor(const fs::path& path, const std::string& why, bool is_dir,
+                    const PrivatePlace& place = kConfigPlace) {
   if (why.rfind("owned by", 0) == 0) {
-    return "it is not yours: use a directory of your own (set XDG_CONFIG_HOME), or remove " +
-           path.string();
+    return std::string("it is not yours: use a directory of your own (set ") + place.variable +
+           "), or remove " + path.string();
   }
   return std::string("check that nothing in it was planted, then chmod ") +
          (is_dir ? "700 " : "600 ") + path.string();
@@ -57,7 +60,7 @@ std::string UnsafeOwnerOrMode(uid_t owner, mode_t mode, uid_t uid) {
   return "";
 }
 
-void CheckPrivateDir(const fs::path& dir) {
+void CheckPrivateDir(const fs::path& dir, const PrivatePlace& place) {
   struct stat link {};
   if (lstat(dir.c_str(), &link) != 0) {
     if (errno == ENOENT) return;
@@ -68,7 +71,8 @@ void CheckPrivateDir(const fs::path& dir) {
     // A link planted by someone else could point anywhere; root's links (provisioning) are fine.
     if (link.st_uid != uid && link.st_uid != 0) {
       Refuse(dir, "a symbolic link owned by " + UserName(link.st_uid) + ", not by you",
-             "remove the link if you did not make it, or set XDG_CONFIG_HOME");
+             std::string("remove the link if you did not make it, or set ") + place.variable,
+             place);
     }
     struct stat target {};
     if (stat(dir.c_str(), &target) != 0) {
@@ -81,13 +85,14 @@ void CheckPrivateDir(const fs::path& dir) {
     if (ec) resolved = dir;
     std::string why = UnsafeOwnerOrMode(target.st_uid, target.st_mode, uid);
     if (!why.empty()) {
-      Refuse(dir, "links to " + resolved.string() + ", " + why, HintFor(resolved, why, true));
+      Refuse(dir, "links to " + resolved.string() + ", " + why,
+             HintFor(resolved, why, true, place), place);
     }
     return;  // readable by others, perhaps, but never chmod'ed through the link
   }
   if (!S_ISDIR(link.st_mode)) throw Error(kExitAuth, dir.string() + ": not a directory");
   std::string why = UnsafeOwnerOrMode(link.st_uid, link.st_mode, uid);
-  if (!why.empty()) Refuse(dir, why, HintFor(dir, why, true));
+  if (!why.empty()) Refuse(dir, why, HintFor(dir, why, true, place), place);
   if ((link.st_mode & 077) == 0) return;
   // Ours, readable by others (created with the usual umask): make it private, on the directory
   // we inspected (O_NOFOLLOW, same inode), never on whatever the name points at by then.
