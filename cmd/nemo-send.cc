@@ -37,6 +37,7 @@ struct Options {
   bool stream = false, raw_events = false, text = false;
   bool again = false;
   long long cost = -1;  // -1: from the draft (generation or edit) and the environment
+  std::optional<long long> max_credits;
 };
 
 // The words (the instruction) and any -f documents, or stdin alone (--message-stdin, optionally
@@ -239,6 +240,11 @@ int main(int argc, char** argv) {
                  "sending (default 100 for a generation, 50 for an edit; 0: no check)")
       ->type_name("<n>")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-credits", o.max_credits,
+                 "The build's cap: spent and reserved credits of the ledger never cross it "
+                 "(default NEMO_MAX_CREDITS; the ledger: NEMO_LEDGER, NEMO_BUDGET_ID)")
+      ->type_name("<n>")
+      ->check(CLI::NonNegativeNumber);
 
   return prog.Run(argc, argv, [&] {
     if (o.stream && o.text)
@@ -291,7 +297,9 @@ int main(int argc, char** argv) {
     // Credits first: a batch stops here rather than half-way through, refused by the server.
     bool generation = nemo::IsGeneration(before);
     long long cost = o.cost >= 0 ? o.cost : nemo::ExpectedCost(generation);
-    if (cost > 0) nemo::RequireCredits(nemo::AvailableCredits(api), cost, generation);
+    nemo::CreditReservation credits(
+        api, cost, generation, o.max_credits,
+        prog.name() + ": " + (generation ? "generation" : "edit") + " in " + sid);
 
     // Recorded before the request goes out: from here on, a re-run never sends it again.
     json record = SendRecord(base, sid, message, before);
@@ -377,6 +385,8 @@ int main(int argc, char** argv) {
       const char* outcome = failed_after_start             ? "run_failed"
                             : ended_in_error || Refused(e) ? "failed"
                                                            : "unfinished";
+      // Refused before a run: its credits are free again; otherwise it may have been charged.
+      if (std::string(outcome) != "failed") credits.Started();
       record["exit"] = e.exit_code();
       if (failed_after_start) record["error"] = e.what();
       try {
@@ -403,6 +413,7 @@ int main(int argc, char** argv) {
       std::string chart = nemo::DrawTimeline(*after, nemo::TimelineStyleForStderr());
       std::fwrite(chart.data(), 1, chart.size(), stderr);
     }
+    credits.Finish(api);
     record["result"] = result;
     record["exit"] = 0;
     record.erase("before");

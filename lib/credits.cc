@@ -44,4 +44,42 @@ void RequireCredits(std::optional<long long> available, long long cost, bool gen
               "balance; --cost 0 skips this check");
 }
 
+CreditReservation::CreditReservation(Api& api, long long cost, bool generation,
+                                     std::optional<long long> cap_flag, const std::string& what)
+    : ledger_(Ledger::ForThisBuild()) {
+  if (cost <= 0) return;
+  std::optional<long long> cap = CreditCap(cap_flag);
+  ticket_ = ledger_.Reserve(
+      cost,
+      [&] {
+        available_before_ = AvailableCredits(api);
+        RequireCredits(available_before_, cost, generation);
+        return available_before_;
+      },
+      cap, what);
+}
+
+CreditReservation::~CreditReservation() {
+  if (finished_ || ticket_.id.empty()) return;
+  try {
+    if (started_) {
+      ledger_.Settle(ticket_, std::nullopt);
+    } else {
+      ledger_.Release(ticket_);
+    }
+  } catch (...) {
+    // The ledger drops a reservation whose process is gone: nothing is lost by leaving it.
+  }
+}
+
+void CreditReservation::Finish(Api& api) {
+  if (finished_ || ticket_.id.empty()) return;
+  std::optional<long long> measured;
+  if (ticket_.alone && available_before_) {
+    if (auto after = AvailableCredits(api)) measured = *available_before_ - *after;
+  }
+  ledger_.Settle(ticket_, measured);
+  finished_ = true;
+}
+
 }  // namespace nemo

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api.h"
+#include "ledger.h"
 
 namespace nemo {
 
@@ -28,5 +29,33 @@ std::optional<long long> AvailableCredits(Api& api);
 
 // Error(kExitNoCredits) when `available` is known and below `cost`.
 void RequireCredits(std::optional<long long> available, long long cost, bool generation);
+
+// A message's credits for as long as its run goes on, in this build's ledger (lib/ledger): made
+// before the message is sent, settled when the run is over, released when the request was
+// refused before a run started. A process that dies loses it at the ledger's next look.
+class CreditReservation {
+ public:
+  // Reserves `cost` (nothing for 0) in this build's ledger; when nothing else is reserved, the
+  // balance is read (AvailableCredits) and checked as RequireCredits does. Under the cap
+  // (`cap_flag`, else NEMO_MAX_CREDITS). Error(kExitNoCredits) naming what is reserved and by whom
+  // when the reservation would cross the cap or the balance.
+  CreditReservation(Api& api, long long cost, bool generation, std::optional<long long> cap_flag,
+                    const std::string& what);
+  CreditReservation(const CreditReservation&) = delete;
+  CreditReservation& operator=(const CreditReservation&) = delete;
+  // Not finished: settled at the estimate once its run started (it may have been charged),
+  // released otherwise.
+  ~CreditReservation();
+
+  void Started() { started_ = true; }
+  // The run is over: settled from the balance it took when it ran alone, else at the estimate.
+  void Finish(Api& api);
+
+ private:
+  Ledger ledger_;
+  LedgerTicket ticket_;
+  std::optional<long long> available_before_;
+  bool started_ = false, finished_ = false;
+};
 
 }  // namespace nemo

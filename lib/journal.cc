@@ -143,9 +143,7 @@ void Journal::Entry::Write(json value) {
   value_ = std::move(value);
 }
 
-void Journal::EnsureDir() const {
-  EnsurePrivateStateDir(dir_);
-}
+void Journal::EnsureDir() const { EnsurePrivateStateDir(dir_); }
 
 std::optional<json> Journal::Read(const fs::path& file) const {
   std::ifstream in(file, std::ios::binary);

@@ -90,8 +90,9 @@ long long Reserved(const json& ledger) {
 std::string Holders(const json& ledger) {
   const json& rs = ledger["reservations"];
   if (rs.empty()) return "nothing reserved";
-  std::string text = std::to_string(Reserved(ledger)) + " reserved by " + std::to_string(rs.size()) +
-                     (rs.size() == 1 ? " run" : " runs") + " in flight (";
+  std::string text = std::to_string(Reserved(ledger)) + " reserved by " +
+                     std::to_string(rs.size()) + (rs.size() == 1 ? " run" : " runs") +
+                     " in flight (";
   for (std::size_t i = 0; i < rs.size(); ++i) {
     if (i == 3) {
       text += "; …";
@@ -174,7 +175,8 @@ void Ledger::Update(const std::function<void(json&)>& change) {
   ReplaceFileAtomically(file_, ledger.dump(1) + "\n", 0600, kExitUsage);
 }
 
-LedgerTicket Ledger::Reserve(long long credits, std::optional<long long> available,
+LedgerTicket Ledger::Reserve(long long credits,
+                             const std::function<std::optional<long long>()>& read_available,
                              std::optional<long long> cap, const std::string& what) {
   LedgerTicket ticket;
   if (credits <= 0) return ticket;
@@ -182,9 +184,12 @@ LedgerTicket Ledger::Reserve(long long credits, std::optional<long long> availab
     if (cap) ledger["cap"] = *cap;
     bool open = !ledger["reservations"].empty();
     if (!open) {
-      // Nothing in flight: the server's balance is the whole truth.
-      if (available) ledger["base"] = *available;
-      else ledger.erase("base");
+      // Nothing in flight: the server's balance, read now, is the whole truth.
+      std::optional<long long> available = read_available ? read_available() : std::nullopt;
+      if (available)
+        ledger["base"] = *available;
+      else
+        ledger.erase("base");
       ledger["spent_since_base"] = 0;
     }
     long long reserved = Reserved(ledger);
@@ -194,14 +199,15 @@ LedgerTicket Ledger::Reserve(long long credits, std::optional<long long> availab
       if (spent + reserved + credits > limit) {
         throw Error(kExitNoCredits,
                     "the budget's cap of " + std::to_string(limit) + " credits would be crossed: " +
-                        std::to_string(spent) + " spent, " + Holders(ledger) + ", and this costs about " +
-                        std::to_string(credits) + "; nothing was sent",
+                        std::to_string(spent) + " spent, " + Holders(ledger) +
+                        ", and this costs about " + std::to_string(credits) + "; nothing was sent",
                     "the cap comes from --max-credits or NEMO_MAX_CREDITS (ledger " +
                         file_.string() + "); `nemo-auth credits` shows it");
       }
     }
     if (ledger.contains("base") && ledger["base"].is_number_integer()) {
-      long long left = ledger["base"].get<long long>() - Number(ledger, "spent_since_base") - reserved;
+      long long left =
+          ledger["base"].get<long long>() - Number(ledger, "spent_since_base") - reserved;
       if (left < credits) {
         throw Error(kExitNoCredits,
                     "not enough credits: this costs about " + std::to_string(credits) + ", " +

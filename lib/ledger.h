@@ -35,11 +35,13 @@ class Ledger {
   // the state directory (created private, see state_dir.h).
   static Ledger ForThisBuild();
 
-  // Reserves `credits` for `what` ("nemo-send: generation in ses_… (promo)"). `available` is the
-  // balance just read (nullopt: unknown), `cap` the budget's cap if one is given (it is kept in
-  // the ledger for the processes after). Error(kExitNoCredits) naming what is reserved and by
-  // whom when the reservation would cross the cap or the balance; nothing is reserved then.
-  LedgerTicket Reserve(long long credits, std::optional<long long> available,
+  // Reserves `credits` for `what` ("nemo-send: generation in ses_…"). When nothing else is
+  // reserved, `read_available` is called under the lock for the balance (nullopt: unknown; it
+  // may throw to refuse), which becomes the new base. `cap` is the budget's cap if one is given
+  // (kept in the ledger for the processes after). Error(kExitNoCredits) naming what is reserved
+  // and by whom when the reservation would cross the cap or the balance; nothing is reserved then.
+  LedgerTicket Reserve(long long credits,
+                       const std::function<std::optional<long long>()>& read_available,
                        std::optional<long long> cap, const std::string& what);
 
   // The run is over: its reservation becomes spent. `measured` is what the balance says it took

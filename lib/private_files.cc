@@ -35,8 +35,8 @@ std::string Octal(mode_t mode) {
 
 [[noreturn]] void Refuse(const fs::path& path, const std::string& why, const std::string& hint,
                          const PrivatePlace& place = kConfigPlace) {
-  throw Error(kExitAuth, path.string() + ": " + why + "; refusing to keep " + place.keeps + " there",
-              hint);
+  throw Error(kExitAuth,
+              path.string() + ": " + why + "; refusing to keep " + place.keeps + " there", hint);
 }
 
 std::string HintFor(const fs::path& path, const std::string& why, bool is_dir,
@@ -85,8 +85,8 @@ void CheckPrivateDir(const fs::path& dir, const PrivatePlace& place) {
     if (ec) resolved = dir;
     std::string why = UnsafeOwnerOrMode(target.st_uid, target.st_mode, uid);
     if (!why.empty()) {
-      Refuse(dir, "links to " + resolved.string() + ", " + why,
-             HintFor(resolved, why, true, place), place);
+      Refuse(dir, "links to " + resolved.string() + ", " + why, HintFor(resolved, why, true, place),
+             place);
     }
     return;  // readable by others, perhaps, but never chmod'ed through the link
   }

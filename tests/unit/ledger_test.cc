@@ -23,6 +23,11 @@ long long ExitedChildPid() {
   return pid;
 }
 
+// The balance the API would answer.
+std::function<std::optional<long long>()> Balance(std::optional<long long> available) {
+  return [available] { return available; };
+}
+
 int NoCreditsCode(const std::function<void()>& f) {
   try {
     f();
@@ -35,22 +40,22 @@ int NoCreditsCode(const std::function<void()>& f) {
 TEST(Ledger, ReservesUntilTheBalanceIsTaken) {
   TempDir dir;
   nemo::Ledger ledger(dir.path / "ledger.json");
-  auto a = ledger.Reserve(100, 250, std::nullopt, "a");
-  auto b = ledger.Reserve(100, 150, std::nullopt, "b");  // the server already took a's
+  auto a = ledger.Reserve(100, Balance(250), std::nullopt, "a");
+  auto b = ledger.Reserve(100, Balance(150), std::nullopt, "b");  // the server already took a's
   EXPECT_FALSE(a.id.empty());
   EXPECT_FALSE(b.id.empty());
-  EXPECT_EQ(NoCreditsCode([&] { ledger.Reserve(100, 150, std::nullopt, "c"); }),
+  EXPECT_EQ(NoCreditsCode([&] { ledger.Reserve(100, Balance(150), std::nullopt, "c"); }),
             nemo::kExitNoCredits);
   ledger.Release(b);
-  EXPECT_FALSE(ledger.Reserve(100, 150, std::nullopt, "c").id.empty());
+  EXPECT_FALSE(ledger.Reserve(100, Balance(150), std::nullopt, "c").id.empty());
 }
 
 TEST(Ledger, TheRefusalNamesWhatIsReservedAndByWhom) {
   TempDir dir;
   nemo::Ledger ledger(dir.path / "ledger.json");
-  ledger.Reserve(100, 100, std::nullopt, "nemo-send: generation in ses_1");
+  ledger.Reserve(100, Balance(100), std::nullopt, "nemo-send: generation in ses_1");
   try {
-    ledger.Reserve(100, 100, std::nullopt, "b");
+    ledger.Reserve(100, Balance(100), std::nullopt, "b");
     FAIL();
   } catch (const nemo::Error& e) {
     std::string what = e.what();
@@ -64,10 +69,10 @@ TEST(Ledger, TheRefusalNamesWhatIsReservedAndByWhom) {
 TEST(Ledger, TheCapBoundsSpentAndReservedTogether) {
   TempDir dir;
   nemo::Ledger ledger(dir.path / "ledger.json");
-  auto a = ledger.Reserve(100, 10000, 250, "a");
+  auto a = ledger.Reserve(100, Balance(10000), 250, "a");
   ledger.Settle(a, std::nullopt);
-  ledger.Reserve(100, 10000, std::nullopt, "b");  // the cap stays in the ledger
-  EXPECT_EQ(NoCreditsCode([&] { ledger.Reserve(100, 10000, std::nullopt, "c"); }),
+  ledger.Reserve(100, Balance(10000), std::nullopt, "b");  // the cap stays in the ledger
+  EXPECT_EQ(NoCreditsCode([&] { ledger.Reserve(100, Balance(10000), std::nullopt, "c"); }),
             nemo::kExitNoCredits);
   json status = ledger.Status(10000);
   EXPECT_EQ(status["spent"], 100);
@@ -83,17 +88,17 @@ TEST(Ledger, AReservationOfAProcessThatIsGoneIsReleased) {
                                {{{"id", "x"}, {"pid", ExitedChildPid()}, {"credits", 100}}}}}
                              .dump();
   nemo::Ledger ledger(file);
-  EXPECT_FALSE(ledger.Reserve(100, 100, std::nullopt, "a").id.empty());
+  EXPECT_FALSE(ledger.Reserve(100, Balance(100), std::nullopt, "a").id.empty());
 }
 
 TEST(Ledger, SettlesFromTheMeasuredBalanceOnlyWhenAlone) {
   TempDir dir;
   nemo::Ledger ledger(dir.path / "ledger.json");
-  auto a = ledger.Reserve(100, 1000, std::nullopt, "a");
+  auto a = ledger.Reserve(100, Balance(1000), std::nullopt, "a");
   ledger.Settle(a, 40);
   EXPECT_EQ(ledger.Status(std::nullopt)["spent"], 40);
-  auto b = ledger.Reserve(100, 960, std::nullopt, "b");
-  auto c = ledger.Reserve(100, 960, std::nullopt, "c");
+  auto b = ledger.Reserve(100, Balance(960), std::nullopt, "b");
+  auto c = ledger.Reserve(100, Balance(960), std::nullopt, "c");
   ledger.Settle(b, 170);  // c ran too: the balance's difference is not b's alone
   EXPECT_EQ(ledger.Status(std::nullopt)["spent"], 140);
   ledger.Settle(c, std::nullopt);
@@ -114,7 +119,7 @@ TEST(Ledger, ParallelProcessesShareTheBalance) {
       close(pipe_fds[1]);
       if (read(pipe_fds[0], &go, 1) < 0) _exit(3);
       try {
-        nemo::Ledger(file).Reserve(100, 300, std::nullopt, "child");
+        nemo::Ledger(file).Reserve(100, Balance(300), std::nullopt, "child");
         sleep(1);  // still in flight while the others reserve
         _exit(0);
       } catch (const nemo::Error& e) {
