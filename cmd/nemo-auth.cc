@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "ledger.h"
 
 namespace {
 
@@ -141,6 +142,14 @@ int main(int argc, char** argv) {
 
     if (credits->parsed()) {
       ctx["credits"] = CreditsOf(api);
+      // What the build's ledger holds against the balance: parallel jobs' reservations, the cap.
+      nlohmann::json available = ctx["credits"].value("available", nlohmann::json());
+      nlohmann::json ledger = nemo::Ledger::ForThisBuild().Status(
+          available.is_number_integer() ? std::optional(available.get<long long>()) : std::nullopt);
+      for (const char* key : {"reserved", "spent", "cap", "reservations"}) {
+        ctx["credits"][key] = ledger[key];
+      }
+      ctx["credits"]["ledger"] = ledger["file"];
       prog.WriteContext(ctx);
       return 0;
     }

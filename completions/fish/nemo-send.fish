@@ -1,5 +1,5 @@
 # fish completion for nemo-send
-# Long flags (as --help prints them): --again --api --compact --context-out --cost --error-format --file --help --idle-timeout --message-stdin --pretty --quiet --raw-events --recover-timeout --session --stream --text --timeout --verbose --version
+# Long flags (as --help prints them): --again --api --compact --context-out --cost --error-format --file --help --idle-timeout --max-credits --message-stdin --pretty --quiet --raw-events --recover-timeout --session --stream --text --timeout --verbose --version
 complete -c nemo-send -l session -x -d 'Session id'
 complete -c nemo-send -s f -l file -r -F -d 'A document to send with the message (repeatable)'
 complete -c nemo-send -l message-stdin -d 'Read the message from stdin (no context then)'
@@ -11,6 +11,7 @@ complete -c nemo-send -l raw-events -d 'With --stream: the server event under ra
 complete -c nemo-send -l text -d 'Print only the reply text'
 complete -c nemo-send -l again -d 'Send even if the journal shows it was sent'
 complete -c nemo-send -l cost -x -d 'Credits the message is expected to cost'
+complete -c nemo-send -l max-credits -x -d "The build's cap on spent and reserved credits"
 complete -c nemo-send -l api -x -d 'API base URL'
 complete -c nemo-send -l pretty -d 'Indent the JSON output'
 complete -c nemo-send -l compact -d 'One-line JSON output'

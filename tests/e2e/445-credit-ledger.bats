@@ -84,6 +84,9 @@ MAKE
   run --separate-stderr nemo-send "a 10-second video of a fast tide" <s2.json
   [ "$status" -eq 5 ]
   [[ $stderr == *"100 reserved by 1 run in flight (pid $pid: nemo-send: generation in ses_"* ]]
+  # nemo-auth credits shows it beside the balance
+  nemo-auth credits <auth.json | jq -e --argjson pid "$pid" \
+    '.credits.reserved == 100 and .credits.reservations[0].pid == $pid and .credits.cap == null'
   kill -9 "$pid"
   wait "$pid" || true
   sandbox_reset
