@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "credits.h"
+#include "depfile.h"
 #include "document.h"
 #include "draft.h"
 #include "journal.h"
@@ -38,6 +39,7 @@ struct Options {
   bool again = false;
   long long cost = -1;  // -1: from the draft (generation or edit) and the environment
   std::optional<long long> max_credits;
+  std::string depfile;
 };
 
 // The words (the instruction) and any -f documents, or stdin alone (--message-stdin, optionally
@@ -189,7 +191,8 @@ json RecoverRecorded(const std::string& prog, nemo::Api& api, const std::string&
 
 // The context on stdout (with --stream as the last NDJSON line; with --text only the reply), or
 // into the -O file.
-int Report(const nemo::Program& prog, const Options& o, const json& ctx) {
+int Report(const nemo::Program& prog, const Options& o, json ctx) {
+  nemo::AddInputs(ctx, o.files);
   bool to_stdout = prog.flags().context_out.empty() || prog.flags().context_out == "-";
   if (o.text) {
     std::string reply = ctx.value("reply", "");
@@ -201,6 +204,7 @@ int Report(const nemo::Program& prog, const Options& o, const json& ctx) {
   } else {
     prog.WriteContext(ctx);
   }
+  nemo::WriteDepfile(o.depfile, prog.flags().context_out, nemo::ContextInputs(ctx));
   return 0;
 }
 
@@ -240,6 +244,10 @@ int main(int argc, char** argv) {
                  "sending (default 100 for a generation, 50 for an edit; 0: no check)")
       ->type_name("<n>")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("-M,--depfile", o.depfile,
+                 "Write a make depfile: the -O context depends on the -f documents (and the "
+                 "context's earlier inputs: uploaded files)")
+      ->type_name("<file>");
   app.add_option("--max-credits", o.max_credits,
                  "The build's cap: spent and reserved credits of the ledger never cross it "
                  "(default NEMO_MAX_CREDITS; the ledger: NEMO_LEDGER, NEMO_BUDGET_ID)")
@@ -260,6 +268,7 @@ int main(int argc, char** argv) {
 
     // The message is checked before anything is sent: a bad one costs nothing.
     json ctx = o.message_stdin ? json::object() : prog.ReadContext();
+    nemo::CheckDepfileTarget(o.depfile, prog.flags().context_out);
     std::string message = ReadMessage(o);
     std::string sid = nemo::RequireSessionId(o.session, ctx);
     nemo::Api api = prog.MakeApi(ctx);

@@ -1,6 +1,7 @@
 // nemo-upload: put files (streamed from disk, checked first) or URLs into the session, and
 // append what the server stored to the context's `uploads`.
 #include "cli.h"
+#include "depfile.h"
 #include "error.h"
 #include "progress.h"
 #include "upload.h"
@@ -32,6 +33,11 @@ int main(int argc, char** argv) {
       ->type_name("<n>")
       ->check(CLI::Range(1, 64));
   app.add_flag("--progress", progress, "Show the progress bar even when stderr is not a terminal");
+  std::string depfile;
+  app.add_option("-M,--depfile", depfile,
+                 "Write a make depfile: the -O context depends on the uploaded files (and the "
+                 "context's earlier inputs)")
+      ->type_name("<file>");
 
   return prog.Run(argc, argv, [&] {
     if (files.empty() && urls.empty()) {
@@ -42,6 +48,7 @@ int main(int argc, char** argv) {
       throw nemo::Error(nemo::kExitUsage, "give files or --url URLs, not both",
                         "run nemo-upload twice: the second one appends to the uploads");
     }
+    nemo::CheckDepfileTarget(depfile, prog.flags().context_out);
     long long limit = nemo::ParseSize(max_size, "--max-size");
     if (limit <= 0) throw nemo::Error(nemo::kExitUsage, "--max-size: must be more than 0");
 
@@ -73,7 +80,9 @@ int main(int argc, char** argv) {
       ctx["uploads"] = nlohmann::json::array();
     }
     for (auto& entry : added) ctx["uploads"].push_back(entry);
+    nemo::AddInputs(ctx, files);
     prog.WriteContext(ctx);
+    nemo::WriteDepfile(depfile, prog.flags().context_out, nemo::ContextInputs(ctx));
     return 0;
   });
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The bad-input matrix, part 4: the state directory (the journal, the credit ledger). A re-run
+# The bad-input matrix: the state directory (the journal, the credit ledger). A re-run
 # trusts what it finds there as much as a token, so a directory that another user owns or can
 # write is refused with exit 3 before anything is sent, and its mode is never changed through it
 # (see lib/matrix.bash for what each row asserts).
