@@ -3,6 +3,7 @@
 // the download). Here: the flags, the context in and out.
 // --contact-sheet FILE.png: after the download, a grid of frames to look at instead of playing.
 #include "cli.h"
+#include "depfile.h"
 #include "export.h"
 #include "journal.h"
 
@@ -10,7 +11,7 @@ int main(int argc, char** argv) {
   nemo::Program prog("nemo-export", "Render the session's draft and download the video",
                      "nemo-session | nemo-send \"a 10-second video\" | nemo-export -o video.mp4");
   nemo::ExportRequest r;
-  std::string session, timeout = "30m";
+  std::string session, timeout = "30m", depfile;
   auto& app = prog.app();
   app.add_option("--session", session, "Session id (default: the context's session_id)")
       ->type_name("<id>");
@@ -36,9 +37,16 @@ int main(int argc, char** argv) {
       ->type_name("<file.png>");
   app.add_flag("--new", r.fresh,
                "Submit a new render even if the journal shows one for this draft");
+  app.add_option("-M,--depfile", depfile,
+                 "Write a make depfile: the video depends on every local file that went into it "
+                 "(the context's inputs: uploads, documents)")
+      ->type_name("<file>");
 
   return prog.Run(argc, argv, [&] {
     r.timeout = std::chrono::milliseconds(nemo::ParseDurationMs(timeout, "--timeout"));
+    // The depfile's target is the video (or, without one, the -O context).
+    bool video_file = !r.no_download && !r.detach && r.output != "-";
+    nemo::CheckDepfileTarget(depfile, video_file ? "video" : prog.flags().context_out);
     nlohmann::json ctx = prog.ReadContext();
     r.session_id = nemo::RequireSessionId(session, ctx);
     r.output_given = output_opt->count() > 0;
@@ -51,6 +59,10 @@ int main(int argc, char** argv) {
     nemo::Journal journal(nemo::JournalDir());
     nemo::ExportResult result = exporter.Run(api, journal);
     ctx.update(result.context);
+    // The target as the make rule names it: -o's value, else the name the video was given.
+    std::string target =
+        r.output_given && r.output != "-" ? r.output : ctx.value("file", prog.flags().context_out);
+    nemo::WriteDepfile(depfile, target, nemo::ContextInputs(ctx));
     // stdout carried the video; there is no room for a context there (-O FILE has room).
     if (result.video_on_stdout && prog.flags().context_out.empty()) return 0;
     prog.WriteContext(ctx);

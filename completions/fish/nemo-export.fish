@@ -1,5 +1,5 @@
 # fish completion for nemo-export
-# Long flags (as --help prints them): --api --compact --contact-sheet --context-out --detach --draft --error-format --format --help --new --no-download --output --pretty --progress --quality --quiet --session --timeout --verbose --version
+# Long flags (as --help prints them): --api --compact --contact-sheet --context-out --depfile --detach --draft --error-format --format --help --new --no-download --output --pretty --progress --quality --quiet --session --timeout --verbose --version
 complete -c nemo-export -f
 complete -c nemo-export -l session -x -d 'Session id'
 complete -c nemo-export -s o -l output -r -F -d 'Output file (- for stdout)'
@@ -19,5 +19,6 @@ complete -c nemo-export -s q -l quiet -d 'No progress or notes on stderr'
 complete -c nemo-export -s v -l verbose -d 'Log requests to stderr'
 complete -c nemo-export -l error-format -x -a 'text json' -d 'Error format'
 complete -c nemo-export -s O -l context-out -r -F -d 'Write the context to a file, atomically'
+complete -c nemo-export -s M -l depfile -r -F -d 'Write a make depfile of the local inputs'
 complete -c nemo-export -s h -l help -d 'Show help'
 complete -c nemo-export -l version -d 'Show version'

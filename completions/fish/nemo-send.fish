@@ -1,5 +1,5 @@
 # fish completion for nemo-send
-# Long flags (as --help prints them): --again --api --compact --context-out --cost --error-format --file --help --idle-timeout --max-credits --message-stdin --pretty --quiet --raw-events --recover-timeout --session --stream --text --timeout --verbose --version
+# Long flags (as --help prints them): --again --api --compact --context-out --cost --depfile --error-format --file --help --idle-timeout --max-credits --message-stdin --pretty --quiet --raw-events --recover-timeout --session --stream --text --timeout --verbose --version
 complete -c nemo-send -l session -x -d 'Session id'
 complete -c nemo-send -s f -l file -r -F -d 'A document to send with the message (repeatable)'
 complete -c nemo-send -l message-stdin -d 'Read the message from stdin (no context then)'
@@ -19,5 +19,6 @@ complete -c nemo-send -s q -l quiet -d 'No status line or notes on stderr'
 complete -c nemo-send -s v -l verbose -d 'Log requests to stderr'
 complete -c nemo-send -l error-format -x -a 'text json' -d 'Error format'
 complete -c nemo-send -s O -l context-out -r -F -d 'Write the context to a file, atomically'
+complete -c nemo-send -s M -l depfile -r -F -d 'Write a make depfile of the local inputs'
 complete -c nemo-send -s h -l help -d 'Show help'
 complete -c nemo-send -l version -d 'Show version'

@@ -1,5 +1,5 @@
 # fish completion for nemo-upload
-# Long flags (as --help prints them): --api --compact --context-out --error-format --help --jobs --max-size --pretty --progress --quiet --session --url --verbose --version
+# Long flags (as --help prints them): --api --compact --context-out --depfile --error-format --help --jobs --max-size --pretty --progress --quiet --session --url --verbose --version
 function __nemo_upload_media
     set -l token (commandline -ct)
     for f in $token*
@@ -24,5 +24,6 @@ complete -c nemo-upload -s q -l quiet -d 'No progress or notes on stderr'
 complete -c nemo-upload -s v -l verbose -d 'Log requests to stderr'
 complete -c nemo-upload -l error-format -x -a 'text json' -d 'Error format'
 complete -c nemo-upload -s O -l context-out -r -F -d 'Write the context to a file, atomically'
+complete -c nemo-upload -s M -l depfile -r -F -d 'Write a make depfile of the local inputs'
 complete -c nemo-upload -s h -l help -d 'Show help'
 complete -c nemo-upload -l version -d 'Show version'
