@@ -102,7 +102,7 @@ const std::string& Api::Token() {
 Credentials Api::AcquireAnonymousToken(const std::string& stale_token) {
   // The client id is read (or created) before the lock: it takes the same lock itself.
   std::string client_id = LoadOrCreateClientId(config_.config_dir);
-  FileLock lock(config_.config_dir);
+  FileLock lock = LockCredentialsDir(config_.config_dir);
   // Re-check under the lock: a parallel process may have minted while we waited.
   auto stored = StoredCredentials();
   if (stored && !IsExpired(*stored) && stored->token != stale_token) return *stored;
