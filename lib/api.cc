@@ -51,6 +51,8 @@ const char* TokenSourceName(TokenSource source) {
       return "stored";
     case TokenSource::kMinted:
       return "minted";
+    case TokenSource::kGiven:
+      return "given";
     default:
       return "none";
   }
@@ -97,6 +99,12 @@ const std::string& Api::Token() {
   token_ = credentials_.token;
   source_ = TokenSource::kMinted;
   return token_;
+}
+
+void Api::UseToken(std::string token) {
+  token_ = std::move(token);
+  source_ = TokenSource::kGiven;
+  credentials_ = {};
 }
 
 Credentials Api::AcquireAnonymousToken(const std::string& stale_token) {

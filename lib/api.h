@@ -15,7 +15,8 @@
 
 namespace nemo {
 
-enum class TokenSource { kNone, kEnvironment, kStored, kMinted };
+// kGiven: handed to UseToken (a registered token `nemo-auth login --with-token` checks).
+enum class TokenSource { kNone, kEnvironment, kStored, kMinted, kGiven };
 const char* TokenSourceName(TokenSource source);
 
 class Api {
@@ -29,6 +30,9 @@ class Api {
   // The token to use: NEMO_TOKEN, else the stored one for this API base, else a new anonymous
   // token (unless NEMO_NO_AUTO_AUTH=1). Never printed, never put in a URL or argv.
   const std::string& Token();
+  // Uses `token` as it is instead: never replaced, never refreshed, nothing read from the
+  // environment or the store.
+  void UseToken(std::string token);
   TokenSource token_source() const { return source_; }
   // What is known about the token in use (user id, expiry, kind); empty for NEMO_TOKEN.
   const Credentials& credentials() const { return credentials_; }

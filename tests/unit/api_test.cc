@@ -262,6 +262,23 @@ TEST_F(ApiTest, EnvironmentTokenIsNeverRefreshed) {
   EXPECT_TRUE(ReadFile(Dir() / "credentials.json") == before);
 }
 
+// A token handed over as a value (`nemo-auth login --with-token` checking the token on stdin) is
+// the one sent, whatever NEMO_TOKEN and the store hold; refused, it is never replaced.
+TEST_F(ApiTest, AGivenTokenIsSentAsItIsAndNeverReplaced) {
+  StoreStale();
+  env_.Set("NEMO_TOKEN", "nmv_usr_fromenv");
+  fake_.Accept("nmv_usr_given", /*accept_minted=*/false);
+  nemo::Api api(MakeConfig());
+  api.UseToken("nmv_usr_given");
+  EXPECT_EQ(api.Get(nemo::paths::kCredits).value("available", 0), 42);
+  EXPECT_EQ(api.token_source(), nemo::TokenSource::kGiven);
+  nemo::Api refused(MakeConfig());
+  refused.UseToken("nmv_usr_wrong");
+  EXPECT_EQ(nemo::testing::ExitOf([&] { refused.Get(nemo::paths::kCredits); }), nemo::kExitAuth);
+  EXPECT_EQ(fake_.minted(), 0);
+  EXPECT_EQ(fake_.gets(), 2);
+}
+
 // A streamed request refused with NEMO_TOKEN gets the same hint and no refresh.
 TEST_F(ApiTest, EnvironmentTokenRefusedOnAStreamNamesNemoToken) {
   env_.Set("NEMO_TOKEN", "nmv_usr_fromenv");
