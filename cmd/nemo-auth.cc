@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli.h"
+#include "context.h"
 #include "error.h"
 
 namespace {
@@ -61,7 +62,7 @@ int main(int argc, char** argv) {
     nlohmann::json ctx = with_token ? nlohmann::json::object() : prog.ReadContext();
     nemo::Api api = prog.MakeApi(ctx);
     const nemo::Config& config = api.config();
-    ctx["api"] = config.api_base;
+    nemo::SetApi(ctx, config.api_base);
 
     if (logout->parsed()) {
       bool removed = nemo::RemoveCredentials(config.config_dir, config.api_base);
