@@ -237,8 +237,6 @@ nlohmann::json Api::Post(const std::string& path, const nlohmann::json& body, bo
   return Call(request);
 }
 
-HttpResponse Api::Stream(HttpRequest request) { return Exchange(std::move(request)).http; }
-
 namespace paths {
 std::string Upload(const std::string& sid) {
   return "/api/upload-video/nemo_agent/me/" + EscapePathSegment(sid);

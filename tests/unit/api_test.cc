@@ -193,7 +193,7 @@ TEST_F(ApiTest, StreamRefreshesOnceAfter1001OnHttp200) {
   request.expect = nemo::BodyKind::kEventStream;
   std::string body;
   request.on_body = [&](std::string_view chunk) { body.append(chunk); };
-  nemo::HttpResponse response = api.Stream(request);
+  nemo::HttpResponse response = api.Exchange(request).http;
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(body, "data: {\"n\":42}\n\n");
   EXPECT_EQ(fake_.minted(), 1);
@@ -211,7 +211,7 @@ TEST_F(ApiTest, StreamRefusedOnHttp200IsAnErrorNotABody) {
   std::string body;
   request.on_body = [&](std::string_view chunk) { body.append(chunk); };
   try {
-    api.Stream(request);
+    api.Exchange(request).http;
     FAIL() << "no error";
   } catch (const nemo::Error& e) {
     EXPECT_EQ(e.exit_code(), nemo::kExitAuth);
@@ -232,7 +232,7 @@ TEST_F(ApiTest, JsonWhereAFileWasExpectedIsExit13) {
   std::string body;
   request.on_body = [&](std::string_view chunk) { body.append(chunk); };
   try {
-    api.Stream(request);
+    api.Exchange(request).http;
     FAIL() << "no error";
   } catch (const nemo::Error& e) {
     EXPECT_EQ(e.exit_code(), nemo::kExitBadResponse);
@@ -287,7 +287,7 @@ TEST_F(ApiTest, EnvironmentTokenRefusedOnAStreamNamesNemoToken) {
   request.url = api.Url(nemo::paths::kCredits);
   request.on_body = [](std::string_view) {};
   try {
-    api.Stream(request);
+    api.Exchange(request).http;
     FAIL() << "no error";
   } catch (const nemo::Error& e) {
     EXPECT_EQ(e.exit_code(), nemo::kExitAuth);
