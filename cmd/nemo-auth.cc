@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli.h"
+#include "context.h"
 #include "error.h"
 #include "ledger.h"
 
@@ -62,7 +63,7 @@ int main(int argc, char** argv) {
     nlohmann::json ctx = with_token ? nlohmann::json::object() : prog.ReadContext();
     nemo::Api api = prog.MakeApi(ctx);
     const nemo::Config& config = api.config();
-    ctx["api"] = config.api_base;
+    nemo::SetApi(ctx, config.api_base);
 
     if (logout->parsed()) {
       bool removed = nemo::RemoveCredentials(config.config_dir, config.api_base);
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
       std::optional<nemo::Credentials> stored;
       bool from_env = config.environment_token && std::getenv("NEMO_TOKEN") != nullptr;
       if (!from_env) stored = api.StoredCredentials();
-      st["source"] = from_env ? "environment" : stored ? "stored" : "none";
+      st["token_source"] = from_env ? "environment" : stored ? "stored" : "none";
       if (stored) {
         st["user_id"] = stored->user_id;
         st["expires_at"] = stored->expires_at;
@@ -114,14 +115,13 @@ int main(int argc, char** argv) {
 
     if (with_token) {
       std::string registered = ReadTokenFromStdin();
-      setenv("NEMO_TOKEN", registered.c_str(), 1);  // checked as-is, never replaced
-      nemo::Api check = prog.MakeApi(ctx);
+      api.UseToken(registered);  // checked as-is, never replaced
       nlohmann::json balance;
       try {
-        balance = CreditsOf(check);
+        balance = CreditsOf(api);
       } catch (const nemo::Error& e) {
         if (e.exit_code() != nemo::kExitAuth) throw;
-        // The library's hint blames NEMO_TOKEN, which is only how the token travels here.
+        // The library's hint (run nemo-auth) is no help for the token being checked.
         throw nemo::Error(
             e.exit_code(), std::string("the token on stdin was refused: ") + e.what(),
             "check that it is a registered token for " + config.api_base + " (nothing was stored)",
@@ -132,7 +132,6 @@ int main(int argc, char** argv) {
       c.token = registered;
       c.kind = "registered";
       nemo::StoreCredentials(config.config_dir, c);
-      unsetenv("NEMO_TOKEN");
       ctx["credits"] = balance;
       ctx["token_source"] = "stored";
       prog.Note("stored the registered token for " + config.api_base);

@@ -3,6 +3,7 @@
 // the download). Here: the flags, the context in and out.
 // --contact-sheet FILE.png: after the download, a grid of frames to look at instead of playing.
 #include "cli.h"
+#include "context.h"
 #include "depfile.h"
 #include "export.h"
 #include "journal.h"
@@ -54,8 +55,7 @@ int main(int argc, char** argv) {
     r.verbose = prog.flags().verbose;
     nemo::Exporter exporter(r);  // a bad flag or output path is refused before any request
     nemo::Api api = prog.MakeApi(ctx);
-    ctx["api"] = api.config().api_base;
-    ctx["session_id"] = r.session_id;
+    nemo::SetSession(ctx, api.config().api_base, r.session_id);
     nemo::Journal journal(nemo::JournalDir());
     nemo::ExportResult result = exporter.Run(api, journal);
     ctx.update(result.context);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "context.h"
 #include "depfile.h"
 #include "document.h"
 #include "journal.h"
@@ -165,8 +166,7 @@ int main(int argc, char** argv) {
     request.message = ReadMessage(o);
     request.session_id = nemo::RequireSessionId(o.session, ctx);
     nemo::Api api = prog.MakeApi(ctx);
-    ctx["api"] = api.config().api_base;
-    ctx["session_id"] = request.session_id;
+    nemo::SetSession(ctx, api.config().api_base, request.session_id);
     nemo::Journal journal(nemo::JournalDir());
     ctx.update(nemo::SendMessage(api, request, journal).context);
     return Report(prog, o, ctx);

@@ -29,7 +29,6 @@ int main(int argc, char** argv) {
   return prog.Run(argc, argv, [&] {
     nlohmann::json ctx = prog.ReadContext();
     nemo::Api api = prog.MakeApi(ctx);
-    ctx["api"] = api.config().api_base;
 
     if (link->parsed()) {
       std::string sid = nemo::RequireSessionId(session, ctx);
@@ -49,7 +48,7 @@ int main(int argc, char** argv) {
       std::string claim = data.value("claim_token", "");
       if (claim.empty())
         throw nemo::Error(nemo::kExitBadResponse, "the claim-token reply has no claim_token");
-      ctx["session_id"] = sid;
+      nemo::SetSession(ctx, api.config().api_base, sid);
       ctx["link"] = api.config().web_base + "/workspace/claim?ct=" + nemo::EscapePathSegment(claim);
       prog.WriteContext(ctx);
       return 0;
@@ -61,14 +60,9 @@ int main(int argc, char** argv) {
     std::string sid = data.value("session_id", "");
     if (sid.empty())
       throw nemo::Error(nemo::kExitBadResponse, "the session reply has no session_id");
-    ctx["session_id"] = sid;
+    nemo::StartNewSession(ctx, api.config().api_base, sid);
     if (data.contains("task_id")) ctx["task_id"] = data["task_id"];
     if (data.contains("user_id")) ctx["user_id"] = data["user_id"];
-    // A new session starts a new story: results of an earlier session do not carry over.
-    for (const char* key : {"uploads", "reply", "texts", "tools", "changes", "silent", "state",
-                            "summary", "ready", "render", "file", "bytes", "sha256", "link"}) {
-      ctx.erase(key);
-    }
     prog.WriteContext(ctx);
     return 0;
   });

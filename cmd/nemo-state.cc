@@ -106,8 +106,7 @@ int main(int argc, char** argv) {
       prog.WriteContext(state.draft);  // not the context, but a JSON document all the same
       return exit_code;
     }
-    ctx["api"] = api.config().api_base;
-    ctx["session_id"] = sid;
+    nemo::SetSession(ctx, api.config().api_base, sid);
     ctx["state"] = state.state;
     ctx["summary"] = state.summary;
     ctx["ready"] = state.ready;

@@ -1,6 +1,7 @@
 // nemo-upload: put files (streamed from disk, checked first) or URLs into the session, and
 // append what the server stored to the context's `uploads`.
 #include "cli.h"
+#include "context.h"
 #include "depfile.h"
 #include "error.h"
 #include "progress.h"
@@ -74,8 +75,7 @@ int main(int argc, char** argv) {
       added = nemo::UploadUrls(api, sid, urls);
     }
 
-    ctx["api"] = api.config().api_base;
-    ctx["session_id"] = sid;
+    nemo::SetSession(ctx, api.config().api_base, sid);
     if (!ctx.contains("uploads") || !ctx["uploads"].is_array()) {
       ctx["uploads"] = nlohmann::json::array();
     }

@@ -51,6 +51,8 @@ const char* TokenSourceName(TokenSource source) {
       return "stored";
     case TokenSource::kMinted:
       return "minted";
+    case TokenSource::kGiven:
+      return "given";
     default:
       return "none";
   }
@@ -99,10 +101,16 @@ const std::string& Api::Token() {
   return token_;
 }
 
+void Api::UseToken(std::string token) {
+  token_ = std::move(token);
+  source_ = TokenSource::kGiven;
+  credentials_ = {};
+}
+
 Credentials Api::AcquireAnonymousToken(const std::string& stale_token) {
   // The client id is read (or created) before the lock: it takes the same lock itself.
   std::string client_id = LoadOrCreateClientId(config_.config_dir);
-  FileLock lock(config_.config_dir);
+  FileLock lock = LockCredentialsDir(config_.config_dir);
   // Re-check under the lock: a parallel process may have minted while we waited.
   auto stored = StoredCredentials();
   if (stored && !IsExpired(*stored) && stored->token != stale_token) return *stored;
@@ -228,8 +236,6 @@ nlohmann::json Api::Post(const std::string& path, const nlohmann::json& body, bo
   request.idempotent = idempotent;
   return Call(request);
 }
-
-HttpResponse Api::Stream(HttpRequest request) { return Exchange(std::move(request)).http; }
 
 namespace paths {
 std::string Upload(const std::string& sid) {

@@ -15,7 +15,8 @@
 
 namespace nemo {
 
-enum class TokenSource { kNone, kEnvironment, kStored, kMinted };
+// kGiven: handed to UseToken (a registered token `nemo-auth login --with-token` checks).
+enum class TokenSource { kNone, kEnvironment, kStored, kMinted, kGiven };
 const char* TokenSourceName(TokenSource source);
 
 class Api {
@@ -23,13 +24,15 @@ class Api {
   explicit Api(Config config);
 
   const Config& config() const { return config_; }
-  Http& http() { return http_; }
   std::string Url(const std::string& path) const { return config_.api_base + path; }
 
   // The token to use: NEMO_TOKEN, else the stored one for this API base, else a new anonymous
   // token (unless NEMO_NO_AUTO_AUTH=1). Never printed, never put in a URL or argv.
   const std::string& Token();
   TokenSource token_source() const { return source_; }
+  // Uses `token` as it is instead: never replaced, never refreshed, nothing read from the
+  // environment or the store.
+  void UseToken(std::string token);
   // What is known about the token in use (user id, expiry, kind); empty for NEMO_TOKEN.
   const Credentials& credentials() const { return credentials_; }
   // Credits reported when the token was minted by this process, if it was.
@@ -55,10 +58,6 @@ class Api {
   nlohmann::json Call(HttpRequest request);
   nlohmann::json Get(const std::string& path, long timeout_ms = 0);
   nlohmann::json Post(const std::string& path, const nlohmann::json& body, bool idempotent = false);
-
-  // A request whose 2xx body streams into request.on_body (SSE, downloads, uploads): Exchange's
-  // response. A 2xx with an empty body is returned as it is (the caller knows what nothing means).
-  HttpResponse Stream(HttpRequest request);
 
   // After a refusal the caller could only see later (an error event in a stream): refreshes a
   // stored anonymous token and returns true when `e` is a refused token and nothing has been

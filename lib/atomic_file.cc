@@ -14,48 +14,64 @@
 namespace nemo {
 namespace fs = std::filesystem;
 
-void ReplaceFileAtomically(const fs::path& path, std::string_view content, int mode,
-                           int error_exit) {
-  fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
-  int fd = mkostemp(tmpl.data(), O_CLOEXEC);
-  if (fd < 0) {
-    throw Error(error_exit,
-                path.string() + ": cannot create a temporary file: " + std::strerror(errno));
+AtomicFile::AtomicFile(const fs::path& target, int mode, int error_exit, std::string_view suffix)
+    : target_(target), error_exit_(error_exit) {
+  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+  tmpl += suffix;
+  fd_ = mkostemps(tmpl.data(), static_cast<int>(suffix.size()), O_CLOEXEC);
+  if (fd_ < 0) Fail("cannot create a temporary file", errno);
+  temp_ = tmpl;
+  if (fchmod(fd_, static_cast<mode_t>(mode)) != 0) {
+    int err = errno;
+    close(fd_);  // a constructor that throws runs no destructor
+    unlink(temp_.c_str());
+    Fail("cannot set the mode", err);
   }
-  auto fail = [&](const std::string& what) {
-    std::string why = std::strerror(errno);
-    close(fd);
-    unlink(tmpl.c_str());
-    throw Error(error_exit, path.string() + ": " + what + ": " + why);
-  };
-  if (fchmod(fd, static_cast<mode_t>(mode)) != 0) fail("cannot set the mode");
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) close(fd_);
+  if (!committed_ && !temp_.empty()) unlink(temp_.c_str());
+}
+
+void AtomicFile::Fail(const std::string& what, int err) {
+  throw Error(error_exit_, target_.string() + ": " + what + ": " + std::strerror(err));
+}
+
+void AtomicFile::Write(std::string_view data) {
   std::size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = write(fd, content.data() + done, content.size() - done);
+  while (done < data.size()) {
+    ssize_t n = write(fd_, data.data() + done, data.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      fail("cannot write");
+      Fail("cannot write", errno);
     }
     done += static_cast<std::size_t>(n);
   }
-  if (fsync(fd) != 0) fail("cannot fsync");
-  if (close(fd) != 0) {
-    std::string why = std::strerror(errno);
-    unlink(tmpl.c_str());
-    throw Error(error_exit, path.string() + ": cannot close: " + why);
-  }
-  if (rename(tmpl.c_str(), path.c_str()) != 0) {
-    std::string why = std::strerror(errno);
-    unlink(tmpl.c_str());
-    throw Error(error_exit, path.string() + ": cannot rename into place: " + why);
-  }
+}
+
+void AtomicFile::Commit() {
+  if (fsync(fd_) != 0) Fail("cannot fsync", errno);
+  int fd = fd_;
+  fd_ = -1;
+  if (close(fd) != 0) Fail("cannot close", errno);
+  if (rename(temp_.c_str(), target_.c_str()) != 0) Fail("cannot rename into place", errno);
+  committed_ = true;
   // The rename itself must survive a crash too.
+  fs::path dir = target_.parent_path().empty() ? fs::path(".") : target_.parent_path();
   int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     fsync(dfd);
     close(dfd);
   }
+}
+
+void ReplaceFileAtomically(const fs::path& path, std::string_view content, int mode,
+                           int error_exit) {
+  AtomicFile file(path, mode, error_exit);
+  file.Write(content);
+  file.Commit();
 }
 
 int DefaultFileMode() {

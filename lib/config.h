@@ -33,8 +33,8 @@ struct ApiChoice {
   bool environment_token = true;
 };
 
-// The rule behind "a context's api never redirects a token" (SPEC.md; nemo(7), SECURITY). The
-// environment and the command line are the user's word; a context on stdin is not (it may be a
+// The rule behind "a context's api never redirects a token" (nemo(7), SECURITY, "The API base").
+// The environment and the command line are the user's word; a context on stdin is not (it may be a
 // saved file or someone else's pipeline):
 //   --api                  wins, with NEMO_TOKEN (the user named it);
 //   the configured base    NEMO_API_URL, else production: used with NEMO_TOKEN;

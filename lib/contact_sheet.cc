@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "atomic_file.h"
 #include "error.h"
 #include "exit_code.h"
 #include "interrupt.h"
@@ -146,26 +147,19 @@ void MakeContactSheet(const std::string& video, const std::string& png,
                        std::to_string(layout.columns) + "x" + std::to_string(layout.rows) +
                        ":padding=4:margin=4:color=0x202020";
 
-  std::string temp = png + ".part.XXXXXX.png";  // ends in .png: ffmpeg picks the format by name
-  int fd = mkstemps(temp.data(), 4);
-  if (fd < 0) throw Error(kExitUsage, png + ": cannot create a file next to it");
-  mode_t mask = umask(0);  // mkstemps makes it 0600; a picture is as readable as any new file
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
-  close(fd);
+  // The temporary ends in .png: ffmpeg picks the format by the name.
+  AtomicFile sheet(png, DefaultFileMode(), kExitUsage, ".png");
   std::string ignored;
-  int status = Run({"ffmpeg", "-nostdin", "-v", "error", "-y", "-i", video, "-vf", filter,
-                    "-fps_mode", "vfr", "-frames:v", "1", "-update", "1", "-c:v", "png", temp},
-                   &ignored);
+  int status =
+      Run({"ffmpeg", "-nostdin", "-v", "error", "-y", "-i", video, "-vf", filter, "-fps_mode",
+           "vfr", "-frames:v", "1", "-update", "1", "-c:v", "png", sheet.path().string()},
+          &ignored);
+  ThrowIfSignalled();
   struct stat st {};
-  bool made = status == 0 && stat(temp.c_str(), &st) == 0 && st.st_size > 0;
-  if (!made || InterruptSignal() != 0 || std::rename(temp.c_str(), png.c_str()) != 0) {
-    unlink(temp.c_str());
-    ThrowIfSignalled();
-    throw Error(made ? kExitUsage : kExitBadResponse,
-                made ? png + ": cannot be written"
-                     : video + ": ffmpeg could not make a contact sheet of it");
+  if (status != 0 || stat(sheet.path().c_str(), &st) != 0 || st.st_size == 0) {
+    throw Error(kExitBadResponse, video + ": ffmpeg could not make a contact sheet of it");
   }
+  sheet.Commit();
 }
 
 }  // namespace nemo

@@ -20,9 +20,9 @@ struct ContactSheetLayout {
   int frame_width = 320;  // pixels; the height keeps the video's aspect ratio
 };
 
-// Writes the sheet of `video` to `png` (via a temporary file renamed into place, so a failure
-// leaves nothing). Error(kExitBadResponse) when ffmpeg cannot read the video; 130/143 when a
-// signal stops it.
+// Writes the sheet of `video` to `png` (an AtomicFile: a temporary fsynced and renamed into
+// place, so a failure leaves nothing). Error(kExitBadResponse) when ffmpeg cannot read the video;
+// 130/143 when a signal stops it.
 void MakeContactSheet(const std::string& video, const std::string& png,
                       const ContactSheetLayout& layout = {});
 

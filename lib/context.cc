@@ -147,4 +147,22 @@ std::optional<std::string> ContextString(const nlohmann::json& context, const st
   return it->get<std::string>();
 }
 
+void SetApi(nlohmann::json& context, const std::string& api) { context["api"] = api; }
+
+void SetSession(nlohmann::json& context, const std::string& api, const std::string& session_id) {
+  SetApi(context, api);
+  context["session_id"] = session_id;
+}
+
+void StartNewSession(nlohmann::json& context, const std::string& api,
+                     const std::string& session_id) {
+  // Every key nemo-upload, nemo-send, nemo-state, nemo-export and `nemo-session link` add.
+  for (const char* key :
+       {"uploads", "reply", "texts", "tools", "changes", "silent", "recovered", "replayed", "state",
+        "summary", "ready", "render", "file", "bytes", "sha256", "contact_sheet", "link", "inputs"}) {
+    context.erase(key);
+  }
+  SetSession(context, api, session_id);
+}
+
 }  // namespace nemo

@@ -1,7 +1,6 @@
 #include "credentials.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,18 +49,9 @@ nlohmann::json ReadStore(const fs::path& dir, bool* corrupt = nullptr) {
 
 }  // namespace
 
-FileLock::FileLock(const fs::path& dir) {
+FileLock LockCredentialsDir(const fs::path& dir) {
   EnsurePrivateDir(dir);
-  fs::path path = dir / ".lock";
-  fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd_ < 0) throw Error(kExitAuth, path.string() + ": cannot open lock file: " + ErrnoText());
-  while (flock(fd_, LOCK_EX) != 0) {
-    if (errno != EINTR) throw Error(kExitAuth, path.string() + ": cannot lock: " + ErrnoText());
-  }
-}
-
-FileLock::~FileLock() {
-  if (fd_ >= 0) close(fd_);  // closing releases the lock
+  return FileLock(dir / ".lock", kExitAuth);
 }
 
 void EnsurePrivateDir(const fs::path& dir) {
@@ -101,7 +91,7 @@ std::string LoadOrCreateClientId(const fs::path& dir) {
   };
   std::string id = read();
   if (!id.empty()) return id;
-  FileLock lock(dir);
+  FileLock lock = LockCredentialsDir(dir);
   id = read();  // another process may have written it while we waited
   if (!id.empty()) return id;
   id = NewUuid();

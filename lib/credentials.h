@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "file_lock.h"
+
 namespace nemo {
 
 struct Credentials {
@@ -19,17 +21,9 @@ struct Credentials {
   std::string client_id;
 };
 
-// An exclusive flock on <dir>/.lock for as long as the object lives.
-class FileLock {
- public:
-  explicit FileLock(const std::filesystem::path& dir);
-  ~FileLock();
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
+// Creates the directory (EnsurePrivateDir) and holds an exclusive lock on <dir>/.lock for as long
+// as the FileLock lives: writers of the client id and of credentials.json take it.
+FileLock LockCredentialsDir(const std::filesystem::path& dir);
 
 // Creates the directory with mode 0700; an existing one must be safely the user's
 // (CheckPrivateDir in private_files.h: ours, writable by nobody else; Error(kExitAuth) otherwise).

@@ -1,4 +1,4 @@
-// Turns the server's SSE events into the suite's normalized events (SPEC.md, "Normalized event")
+// Turns the server's SSE events into the suite's normalized events (nemo-send(1), --stream)
 // and keeps what the run produced. Two dialects exist and both must work: Google ADK `Event`
 // objects (what the backend most likely sends) and the `{"type":…}` events of one published
 // reference. Nothing here throws on what the server sends: unknown shapes become "status" events.

@@ -1,7 +1,6 @@
 #include "journal.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,7 +17,7 @@
 #include "atomic_file.h"
 #include "credentials.h"
 #include "error.h"
-#include "interrupt.h"
+#include "file_lock.h"
 #include "sha256.h"
 #include "state_dir.h"
 
@@ -32,49 +31,12 @@ constexpr long long kExpirySeconds = kJournalExpiryDays * 86400LL;
 constexpr const char* kEntrySuffix = ".json";
 constexpr const char* kLockSuffix = ".lock";
 
-Error JournalError(const fs::path& path, const std::string& what) {
-  return Error(kExitUsage, path.string() + ": " + what,
-               "the journal lives in ${XDG_STATE_HOME:-~/.local/state}/nemovideo/journal; "
-               "it must be a writable directory");
-}
+constexpr const char* kJournalHint =
+    "the journal lives in ${XDG_STATE_HOME:-~/.local/state}/nemovideo/journal; "
+    "it must be a writable directory";
 
-// Opens and locks `lock`, waiting while another process holds it. A lock file the sweep
-// removed while this process waited is not the lock any more: lock the new one instead.
-int LockFile(const fs::path& lock, bool* waited, const std::function<void()>& on_wait) {
-  for (;;) {
-    int fd = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) throw JournalError(lock, "cannot open the lock file: " + ErrnoText());
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      if (errno != EWOULDBLOCK) {
-        std::string why = ErrnoText();
-        close(fd);
-        throw JournalError(lock, "cannot lock: " + why);
-      }
-      if (!*waited) {
-        *waited = true;
-        if (on_wait) on_wait();
-      }
-      while (flock(fd, LOCK_EX) != 0) {
-        if (errno != EINTR) {
-          std::string why = ErrnoText();
-          close(fd);
-          throw JournalError(lock, "cannot lock: " + why);
-        }
-        if (int sig = InterruptSignal(); sig != 0) {
-          close(fd);
-          throw Error(ExitCodeForSignal(sig),
-                      "interrupted while waiting for another process to finish");
-        }
-      }
-    }
-    struct stat held {
-    }, named{};
-    if (fstat(fd, &held) == 0 && stat(lock.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
-        held.st_dev == named.st_dev) {
-      return fd;
-    }
-    close(fd);
-  }
+Error JournalError(const fs::path& path, const std::string& what) {
+  return Error(kExitUsage, path.string() + ": " + what, kJournalHint);
 }
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
@@ -116,21 +78,8 @@ std::string IsoTime(long long unix_seconds) {
 Journal::Journal(fs::path dir, std::function<long long()> now)
     : dir_(std::move(dir)), now_(std::move(now)) {}
 
-Journal::Entry::Entry(const Journal* journal, fs::path file, int fd)
-    : journal_(journal), file_(std::move(file)), fd_(fd) {}
-
-Journal::Entry::Entry(Entry&& other) noexcept
-    : journal_(other.journal_),
-      file_(std::move(other.file_)),
-      fd_(other.fd_),
-      value_(std::move(other.value_)),
-      waited_(other.waited_) {
-  other.fd_ = -1;
-}
-
-Journal::Entry::~Entry() {
-  if (fd_ >= 0) close(fd_);  // closing releases the flock
-}
+Journal::Entry::Entry(const Journal* journal, fs::path file, FileLock lock)
+    : journal_(journal), file_(std::move(file)), lock_(std::move(lock)) {}
 
 void Journal::Entry::Write(json value) {
   long long now = journal_->now_();
@@ -169,10 +118,8 @@ bool Journal::Expired(const json& value) const {
 Journal::Entry Journal::Open(const std::string& key, const std::function<void()>& on_wait) {
   EnsureDir();
   Sweep();
-  bool waited = false;
-  int fd = LockFile(dir_ / (key + kLockSuffix), &waited, on_wait);
-  Entry entry(this, dir_ / (key + kEntrySuffix), fd);
-  entry.waited_ = waited;
+  fs::path lock = dir_ / (key + kLockSuffix);
+  Entry entry(this, dir_ / (key + kEntrySuffix), FileLock(lock, kExitUsage, kJournalHint, on_wait));
   entry.value_ = Read(entry.file_);
   if (entry.value_ && Expired(*entry.value_)) entry.value_.reset();
   return entry;

@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "file_lock.h"
+
 namespace nemo {
 
 inline constexpr int kJournalExpiryDays = 30;
@@ -43,27 +45,25 @@ class Journal {
   // the entry; the lock goes with the process (a kill -9 releases it).
   class Entry {
    public:
-    Entry(Entry&& other) noexcept;
+    Entry(Entry&& other) noexcept = default;
     Entry& operator=(Entry&&) = delete;
-    ~Entry();
 
     // The entry as last written (by this process or an earlier one); nullopt when there is
     // none or it expired. An unreadable file reads as {"status":"unreadable"}.
     const std::optional<nlohmann::json>& value() const { return value_; }
     // Another process held the entry when it was opened, and this one waited for it.
-    bool waited() const { return waited_; }
+    bool waited() const { return lock_.waited(); }
     // Replaces the entry atomically, stamping "created_at" (kept from the first write),
     // "updated_at" and "expires_at".
     void Write(nlohmann::json value);
 
    private:
     friend class Journal;
-    Entry(const Journal* journal, std::filesystem::path file, int fd);
+    Entry(const Journal* journal, std::filesystem::path file, FileLock lock);
     const Journal* journal_;
     std::filesystem::path file_;
-    int fd_;
+    FileLock lock_;
     std::optional<nlohmann::json> value_;
-    bool waited_ = false;
   };
 
   // Locks entry `key` (creating the directory, mode 0700, when needed), waiting while another

@@ -1,5 +1,7 @@
 #include "media_type.h"
 
+#include <sys/stat.h>
+
 #include <array>
 #include <cctype>
 
@@ -138,6 +140,16 @@ std::string DescribeContent(std::string_view h) {
 
 std::string SupportedTypesText() {
   return "video mp4 mov avi webm mkv; image jpg jpeg png gif webp; audio mp3 wav m4a aac";
+}
+
+std::string FileKindOf(mode_t mode) {
+  if (S_ISLNK(mode)) return "a symbolic link";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  return "not a regular file";
 }
 
 }  // namespace nemo

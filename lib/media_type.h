@@ -4,6 +4,8 @@
 // format starts, so a renamed text file is refused here instead of failing on the server.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 
@@ -34,6 +36,11 @@ bool ContentFitsFormat(std::string_view format, std::string_view head);
 
 // What the bytes look like, for a refusal message: "PNG", "text", "JPG", … or "" when unknown.
 std::string DescribeContent(std::string_view head);
+
+// What a path that is not a regular file is, for a refusal ("PATH: is a FIFO, not a regular
+// file"): "a directory", "a FIFO", "a character device", "a block device", "a socket", "a symbolic
+// link" (from lstat), else "not a regular file".
+std::string FileKindOf(mode_t mode);
 
 // "video mp4 mov avi webm mkv; image jpg jpeg png gif webp; audio mp3 wav m4a aac"
 std::string SupportedTypesText();

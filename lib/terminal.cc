@@ -19,11 +19,4 @@ bool StdinIsTerminal() { return isatty(STDIN_FILENO) == 1; }
 bool StdoutIsTerminal() { return Forced() || isatty(STDOUT_FILENO) == 1; }
 bool StderrIsTerminal() { return Forced() || isatty(STDERR_FILENO) == 1; }
 
-bool UseColor() {
-  if (std::getenv("NO_COLOR")) return false;
-  const char* term = std::getenv("TERM");
-  if (term && std::strcmp(term, "dumb") == 0) return false;
-  return StderrIsTerminal();
-}
-
 }  // namespace nemo

@@ -8,7 +8,5 @@ namespace nemo {
 bool StdinIsTerminal();
 bool StdoutIsTerminal();
 bool StderrIsTerminal();
-// Colour on stderr: a terminal, NO_COLOR unset, TERM not "dumb".
-bool UseColor();
 
 }  // namespace nemo

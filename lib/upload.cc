@@ -1,7 +1,6 @@
 #include "upload.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,7 +13,9 @@
 #include <thread>
 
 #include "error.h"
+#include "media_type.h"
 #include "progress.h"
+#include "sha256.h"
 #include "text.h"
 
 namespace nemo {
@@ -27,45 +28,10 @@ std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
-const char* NotAFileWhat(mode_t mode) {
-  if (S_ISDIR(mode)) return "is a directory";
-  if (S_ISFIFO(mode)) return "is a FIFO";
-  if (S_ISCHR(mode)) return "is a character device";
-  if (S_ISBLK(mode)) return "is a block device";
-  if (S_ISSOCK(mode)) return "is a socket";
-  return "is not a regular file";
-}
-
 [[noreturn]] void Refuse(int exit_code, const std::string& path, const std::string& why,
                          std::string hint = {}, int api_code = 0) {
   throw Error(exit_code, path + ": " + why, std::move(hint), api_code);
 }
-
-// SHA-256 over the bytes as they are sent (OpenSSL EVP); reset when a request starts again.
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-    if (!ctx_) throw Error(kExitInternal, "cannot allocate a SHA-256 context");
-    Reset();
-  }
-  void Reset() { EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr); }
-  void Update(std::string_view data) { EVP_DigestUpdate(ctx_.get(), data.data(), data.size()); }
-  std::string HexDigest() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx_.get(), md, &len);
-    static const char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) {
-      out += kHex[md[i] >> 4];
-      out += kHex[md[i] & 15];
-    }
-    return out;
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
-};
 
 // The progress of all files together, shared by the parallel requests.
 class Progress {
@@ -221,7 +187,7 @@ LocalFile CheckFile(const std::string& path, int64_t max_size) {
     Refuse(kExitUsage, path, std::string("cannot read: ") + std::strerror(err));
   }
   if (!S_ISREG(st.st_mode)) {
-    Refuse(kExitUsage, path, std::string(NotAFileWhat(st.st_mode)) + ", not a regular file",
+    Refuse(kExitUsage, path, "is " + FileKindOf(st.st_mode) + ", not a regular file",
            S_ISDIR(st.st_mode) ? "to upload the files in it: nemo-upload " + path + "/*" : "");
   }
   LocalFile file;

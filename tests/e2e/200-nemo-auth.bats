@@ -98,12 +98,12 @@ requested() { sandbox_counters | jq '[.anon_token_requests[]] | add // 0'; }
 @test "status reports source and validity without acquiring a token" {
   run --separate-stderr nemo-auth status
   [ "$status" -eq 3 ]
-  echo "$output" | jq -e '.auth.source == "none" and .auth.valid == false'
+  echo "$output" | jq -e '.auth.token_source == "none" and .auth.valid == false'
   [ "$(requested)" -eq 0 ]
   nemo-auth >/dev/null
   run nemo-auth status
   [ "$status" -eq 0 ]
-  echo "$output" | jq -e '.auth.source == "stored" and .auth.valid and .auth.expires_at'
+  echo "$output" | jq -e '.auth.token_source == "stored" and .auth.valid and .auth.expires_at'
 }
 
 @test "credits shows available, frozen and total" {

@@ -25,6 +25,25 @@ teardown_file() { sandbox_stop; }
   echo "$output" | jq -e '(has("uploads") | not) and (has("render") | not) and .keep == 1'
 }
 
+# Every key a program adds about a session's work, including a re-run's replayed/recovered and
+# the export's contact_sheet; what is about the user (client_id, credits) and unknown keys stay.
+@test "a new session drops every key about the previous session's work, and only those" {
+  cd "$BATS_TEST_TMPDIR"
+  dropped='["uploads","reply","texts","tools","changes","silent","recovered","replayed","state","summary","ready","render","file","bytes","sha256","contact_sheet","link"]'
+  jq -n --argjson keys "$dropped" \
+    '[$keys[] | {(.): 1}] | add + {session_id: "ses_old", task_id: "task_old", client_id: "c1", credits: {available: 5}, keep: 1}' >old.json
+  run --separate-stderr nemo-session <old.json
+  [ "$status" -eq 0 ]
+  echo "$output" | jq -e --argjson keys "$dropped" '[$keys[] as $k | has($k)] | any | not'
+  echo "$output" | jq -e '.session_id != "ses_old" and .task_id != "task_old" and .client_id == "c1" and .credits.available == 5 and .keep == 1'
+}
+
+@test "a context that went through nemo-send starts over in a new session: no recovered, no reply" {
+  run --separate-stderr bash -c 'nemo-session | nemo-send "make a short clip about the sea" | nemo-session'
+  [ "$status" -eq 0 ]
+  echo "$output" | jq -e '(has("recovered") | not) and (has("reply") | not) and (has("changes") | not) and .session_id'
+}
+
 @test "link is a claim-token URL on the web host and never contains the bearer token" {
   run bash -c 'nemo-session | NEMO_WEB_URL=https://web.example nemo-session link'
   [ "$status" -eq 0 ]

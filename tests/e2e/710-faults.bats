@@ -68,35 +68,36 @@ state() { run --separate-stderr nemo-state <"$CTX"; }
   [[ ${stderr_lines[0]} == "nemo-state: "*429* ]]
 }
 
-# 503 or 429 on POST /run_sse itself: a proxy answers it (the sandbox's counter faults hit the
-# state snapshot nemo-send reads first).
-send_through_proxy() {  # STATUS → runs nemo-send through the proxy
-  export FAULT_PROXY_COUNT=$BATS_TEST_TMPDIR/run_sse.count
-  python3 "$BATS_TEST_DIRNAME/lib/fault_proxy.py" "$SANDBOX_API" "$1" >proxy.json 3>&- &
-  proxy=$!
-  for _ in $(seq 100); do grep -q api proxy.json && break; sleep 0.1; done
-  api=$(jq -r .api proxy.json)
-  run --separate-stderr nemo-send --api "$api" 'a 2-second video' <"$CTX"
-  kill "$proxy"
+# 503 or 429 on POST /run_sse itself: the sandbox's inject fault answers it (its counter faults
+# such as fail_next hit the state snapshot nemo-send reads first). Each row sends its own message
+# in a session of its own: the journal of another row's message must not decide what it does.
+# The fault would answer a retry too, so the injected counter shows every POST.
+send_with_fault() {  # STATUS → runs nemo-send on a fresh session with STATUS on POST /run_sse
+  nemo-session --name "run-sse-$1" <"$CTX" >ctx.json
+  sid=$(jq -r .session_id ctx.json)
+  sandbox_fault "{\"inject\": \"^POST /run_sse\$\", \"inject_code\": $1, \"inject_times\": 5}"
+  run --separate-stderr nemo-send "a 2-second video, refused with $1" <ctx.json
 }
+run_sse_posts() { sandbox_counters | jq '.injected["POST /run_sse"] // 0'; }
 
 @test "a 503 on run_sse is not retried: exit 13, one POST, no message" {
-  before=$(messages "$SID")
-  send_through_proxy 503
+  before=$(run_sse_posts)
+  send_with_fault 503
   [ "$status" -eq 13 ]
   [ -z "$output" ]
   [[ ${stderr_lines[0]} == "nemo-send: the server answered HTTP 503"* ]]
-  [ "$(wc -l <"$FAULT_PROXY_COUNT")" -eq 1 ]
-  [ "$(messages "$SID")" -eq "$before" ]
+  [ "$(($(run_sse_posts) - before))" -eq 1 ]
+  [ "$(messages "$sid")" -eq 0 ]
 }
 
 @test "a 429 on run_sse is not retried: exit 9, one POST, no message" {
-  before=$(messages "$SID")
-  send_through_proxy 429
+  before=$(run_sse_posts)
+  send_with_fault 429
   [ "$status" -eq 9 ]
   [ -z "$output" ]
-  [ "$(wc -l <"$FAULT_PROXY_COUNT")" -eq 1 ]
-  [ "$(messages "$SID")" -eq "$before" ]
+  [[ ${stderr_lines[0]} == "nemo-send: "*429* ]]
+  [ "$(($(run_sse_posts) - before))" -eq 1 ]
+  [ "$(messages "$sid")" -eq 0 ]
 }
 
 @test "errors_on_200: an unknown session is still exit 4" {

@@ -111,7 +111,7 @@ assert_refusal() {  # STATUS PROGRAM PATTERN
   [ "$(trap_saw "$stored")" -eq 0 ]
   # nemo-auth status says which token such a base would get: not the environment's
   run --separate-stderr bash -c 'echo "{\"api\":\"$TRAP_API\"}" | nemo-auth status'
-  echo "$output" | jq -e '.auth.source == "stored"'
+  echo "$output" | jq -e '.auth.token_source == "stored"'
 }
 
 @test "--api and NEMO_API_URL are the user's word: NEMO_TOKEN goes to the base they name" {

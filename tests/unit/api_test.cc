@@ -193,7 +193,7 @@ TEST_F(ApiTest, StreamRefreshesOnceAfter1001OnHttp200) {
   request.expect = nemo::BodyKind::kEventStream;
   std::string body;
   request.on_body = [&](std::string_view chunk) { body.append(chunk); };
-  nemo::HttpResponse response = api.Stream(request);
+  nemo::HttpResponse response = api.Exchange(request).http;
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(body, "data: {\"n\":42}\n\n");
   EXPECT_EQ(fake_.minted(), 1);
@@ -211,7 +211,7 @@ TEST_F(ApiTest, StreamRefusedOnHttp200IsAnErrorNotABody) {
   std::string body;
   request.on_body = [&](std::string_view chunk) { body.append(chunk); };
   try {
-    api.Stream(request);
+    api.Exchange(request).http;
     FAIL() << "no error";
   } catch (const nemo::Error& e) {
     EXPECT_EQ(e.exit_code(), nemo::kExitAuth);
@@ -232,7 +232,7 @@ TEST_F(ApiTest, JsonWhereAFileWasExpectedIsExit13) {
   std::string body;
   request.on_body = [&](std::string_view chunk) { body.append(chunk); };
   try {
-    api.Stream(request);
+    api.Exchange(request).http;
     FAIL() << "no error";
   } catch (const nemo::Error& e) {
     EXPECT_EQ(e.exit_code(), nemo::kExitBadResponse);
@@ -262,6 +262,23 @@ TEST_F(ApiTest, EnvironmentTokenIsNeverRefreshed) {
   EXPECT_TRUE(ReadFile(Dir() / "credentials.json") == before);
 }
 
+// A token handed over as a value (`nemo-auth login --with-token` checking the token on stdin) is
+// the one sent, whatever NEMO_TOKEN and the store hold; refused, it is never replaced.
+TEST_F(ApiTest, AGivenTokenIsSentAsItIsAndNeverReplaced) {
+  StoreStale();
+  env_.Set("NEMO_TOKEN", "nmv_usr_fromenv");
+  fake_.Accept("nmv_usr_given", /*accept_minted=*/false);
+  nemo::Api api(MakeConfig());
+  api.UseToken("nmv_usr_given");
+  EXPECT_EQ(api.Get(nemo::paths::kCredits).value("available", 0), 42);
+  EXPECT_EQ(api.token_source(), nemo::TokenSource::kGiven);
+  nemo::Api refused(MakeConfig());
+  refused.UseToken("nmv_usr_wrong");
+  EXPECT_EQ(nemo::testing::ExitOf([&] { refused.Get(nemo::paths::kCredits); }), nemo::kExitAuth);
+  EXPECT_EQ(fake_.minted(), 0);
+  EXPECT_EQ(fake_.gets(), 2);
+}
+
 // A streamed request refused with NEMO_TOKEN gets the same hint and no refresh.
 TEST_F(ApiTest, EnvironmentTokenRefusedOnAStreamNamesNemoToken) {
   env_.Set("NEMO_TOKEN", "nmv_usr_fromenv");
@@ -270,7 +287,7 @@ TEST_F(ApiTest, EnvironmentTokenRefusedOnAStreamNamesNemoToken) {
   request.url = api.Url(nemo::paths::kCredits);
   request.on_body = [](std::string_view) {};
   try {
-    api.Stream(request);
+    api.Exchange(request).http;
     FAIL() << "no error";
   } catch (const nemo::Error& e) {
     EXPECT_EQ(e.exit_code(), nemo::kExitAuth);

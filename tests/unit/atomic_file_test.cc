@@ -74,3 +74,37 @@ TEST(AtomicFile, RemoveStaleTemporariesTakesOnlyOldTemporariesOfTheSuffix) {
   EXPECT_TRUE(fs::exists(tmp.path / ".c.lock.Ab12Cd"));  // another suffix
   EXPECT_TRUE(fs::exists(tmp.path / "d.json"));          // not a temporary
 }
+
+// The streaming form: another writer fills path() (as ffmpeg does for the contact sheet), the
+// name keeps the suffix it asked for, and Commit() puts it in place with the mode.
+TEST(AtomicFile, AnotherWriterFillsThePathAndCommitPutsItInPlace) {
+  TempDir tmp;
+  fs::path file = tmp.path / "sheet.png";
+  {
+    nemo::AtomicFile out(file, 0644, nemo::kExitUsage, ".png");
+    EXPECT_EQ(out.path().parent_path(), tmp.path);
+    EXPECT_EQ(out.path().extension(), ".png");
+    std::ofstream(out.path()) << "picture";
+    EXPECT_FALSE(fs::exists(file));
+    out.Commit();
+  }
+  EXPECT_EQ(Slurp(file), "picture");
+  struct stat st {};
+  stat(file.c_str(), &st);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);
+  EXPECT_EQ(Entries(tmp.path), 1);
+}
+
+// Not committed (a failure, an exception on the way): the temporary goes, the old file stays.
+TEST(AtomicFile, AFileNotCommittedLeavesTheOldOneAndNoTemporary) {
+  TempDir tmp;
+  fs::path file = tmp.path / "out.mp4";
+  std::ofstream(file) << "old";
+  {
+    nemo::AtomicFile out(file, 0600, nemo::kExitUsage);
+    out.Write("half of the new");
+    EXPECT_TRUE(fs::exists(out.path()));
+  }
+  EXPECT_EQ(Slurp(file), "old");
+  EXPECT_EQ(Entries(tmp.path), 1);
+}

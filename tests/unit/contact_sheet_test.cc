@@ -35,12 +35,13 @@ TEST(ContactSheetTest, ThePathMustBeAPngInAWritableDirectory) {
 }
 
 TEST(ContactSheetTest, WithoutFfmpegOnPathTheFlagIsRefusedByName) {
-  const char* old = std::getenv("PATH");
-  std::string saved = old ? old : "";
   TempDir empty;
-  setenv("PATH", empty.path.string().c_str(), 1);
-  std::string message = MessageOf([] { RequireFfmpeg("--contact-sheet"); });
-  setenv("PATH", saved.c_str(), 1);
+  std::string message;
+  {
+    nemo_test::ScopedEnv env;
+    env.Set("PATH", empty.path.string());
+    message = MessageOf([] { RequireFfmpeg("--contact-sheet"); });
+  }
   EXPECT_EQ(message, "--contact-sheet needs ffmpeg, which is not installed (not on PATH)");
 }
 

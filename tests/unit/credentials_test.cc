@@ -64,7 +64,8 @@ TEST(Credentials, CorruptFileIsAnAuthErrorAndLogoutRemovesIt) {
 
 TEST(Credentials, ClientIdIsCreatedOnceAndReused) {
   TempDir tmp;
-  unsetenv("NEMO_CLIENT_ID");
+  nemo_test::ScopedEnv env;
+  env.Unset("NEMO_CLIENT_ID");
   std::string a = nemo::LoadOrCreateClientId(tmp.path);
   EXPECT_EQ(a.size(), 36u);
   EXPECT_EQ(a[14], '4');

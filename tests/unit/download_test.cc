@@ -17,9 +17,9 @@
 #include <gtest/gtest.h>
 
 #include "error.h"
-#include "local_server.h"
 #include "sha256.h"
 #include "temp_files.h"
+#include "test_server.h"
 
 namespace fs = std::filesystem;
 using nemo_test::Slurp;
@@ -35,7 +35,7 @@ std::string Payload(std::size_t n) {
 // Serves `data` at /file.mp4; `break_first` requests stop after `break_at` bytes; with
 // `ignore_range` every answer is a chunked 200 of the whole file.
 struct FileServer {
-  nemo_test::LocalServer srv;
+  nemo_test::TestServer srv;
   std::string data;
   std::atomic<int> requests{0}, auth_headers{0}, range_requests{0};
   int break_first = 0;
@@ -44,7 +44,7 @@ struct FileServer {
   int status = 200;
 
   explicit FileServer(std::string d) : data(std::move(d)) {
-    srv.server.Get("/file.mp4", [this](const httplib::Request& req, httplib::Response& res) {
+    srv.server().Get("/file.mp4", [this](const httplib::Request& req, httplib::Response& res) {
       int n = ++requests;
       if (req.has_header("Authorization")) ++auth_headers;
       if (req.has_header("Range")) ++range_requests;
@@ -100,9 +100,9 @@ nemo::DownloadOptions Options(const std::string& url, const fs::path& target) {
 TEST(Download, WritesTheFileWithItsShaAndLeavesNoPart) {
   FileServer cdn(Payload(300000));
   nemo_test::TempDir tmp;
-  nemo::Api api = nemo_test::TestApi("http://127.0.0.1:1");
+  nemo_test::TestApi api("http://127.0.0.1:1");
   auto target = tmp.path / "out.mp4";
-  auto r = nemo::Download(api, Options(cdn.srv.Url("localhost") + "/file.mp4", target));
+  auto r = nemo::Download(api, Options(cdn.srv.LocalhostUrl("/file.mp4"), target));
   EXPECT_EQ(Slurp(target), cdn.data);
   EXPECT_EQ(r.bytes, 300000);
   EXPECT_EQ(r.sha256, nemo::Sha256Hex(cdn.data));
@@ -116,8 +116,8 @@ TEST(Download, ADroppedConnectionResumesWithRange) {
   cdn.break_first = 1;
   cdn.break_at = 100000;
   nemo_test::TempDir tmp;
-  nemo::Api api = nemo_test::TestApi("http://127.0.0.1:1");
-  auto r = nemo::Download(api, Options(cdn.srv.Url("localhost") + "/file.mp4", tmp.path / "o"));
+  nemo_test::TestApi api("http://127.0.0.1:1");
+  auto r = nemo::Download(api, Options(cdn.srv.LocalhostUrl("/file.mp4"), tmp.path / "o"));
   EXPECT_EQ(r.sha256, nemo::Sha256Hex(cdn.data));
   EXPECT_EQ(Slurp(tmp.path / "o"), cdn.data);
   EXPECT_EQ(r.resumes, 1);
@@ -130,8 +130,8 @@ TEST(Download, AServerIgnoringRangeRestartsFromZero) {
   cdn.break_first = 1;
   cdn.break_at = 150000;
   nemo_test::TempDir tmp;
-  nemo::Api api = nemo_test::TestApi("http://127.0.0.1:1");
-  auto r = nemo::Download(api, Options(cdn.srv.Url("localhost") + "/file.mp4", tmp.path / "o"));
+  nemo_test::TestApi api("http://127.0.0.1:1");
+  auto r = nemo::Download(api, Options(cdn.srv.LocalhostUrl("/file.mp4"), tmp.path / "o"));
   EXPECT_EQ(r.sha256, nemo::Sha256Hex(cdn.data));
   EXPECT_EQ(Slurp(tmp.path / "o"), cdn.data);
 }
@@ -141,8 +141,8 @@ TEST(Download, Cdn404FallsBackToTheApiWithTheTokenAndNeverSendsItToTheCdn) {
   cdn.status = 404;
   std::atomic<int> api_hits{0};
   std::string payload = Payload(200000);
-  nemo_test::LocalServer api_srv;
-  api_srv.server.Get(
+  nemo_test::TestServer api_srv;
+  api_srv.server().Get(
       "/api/render/proxy/r1/download", [&](const httplib::Request& req, httplib::Response& res) {
         if (req.get_header_value("Authorization") == std::string("Bearer ") + nemo_test::kTestToken)
           ++api_hits;
@@ -150,8 +150,8 @@ TEST(Download, Cdn404FallsBackToTheApiWithTheTokenAndNeverSendsItToTheCdn) {
       });
   api_srv.Start();
   nemo_test::TempDir tmp;
-  nemo::Api api = nemo_test::TestApi(api_srv.Url());
-  auto o = Options(cdn.srv.Url("localhost") + "/file.mp4", tmp.path / "o.mp4");
+  nemo_test::TestApi api(api_srv.Base());
+  auto o = Options(cdn.srv.LocalhostUrl("/file.mp4"), tmp.path / "o.mp4");
   o.fallback_path = "/api/render/proxy/r1/download";
   std::string note;
   o.on_note = [&](const std::string& n) { note = n; };
@@ -168,8 +168,8 @@ TEST(Download, Cdn404FallsBackToTheApiWithTheTokenAndNeverSendsItToTheCdn) {
 TEST(Download, ABodyThatIsNotTheFormatIsNeverTheFile) {
   FileServer cdn("Forbidden\n");
   nemo_test::TempDir dir;
-  nemo::Api api = nemo_test::TestApi("http://127.0.0.1:1");
-  nemo::DownloadOptions o = Options(cdn.srv.Url("localhost") + "/file.mp4", dir.path / "out.mp4");
+  nemo_test::TestApi api("http://127.0.0.1:1");
+  nemo::DownloadOptions o = Options(cdn.srv.LocalhostUrl("/file.mp4"), dir.path / "out.mp4");
   o.format = "mp4";
   try {
     nemo::Download(api, o);
@@ -189,9 +189,9 @@ TEST(Download, FailureLeavesNeitherTheFileNorThePart) {
   FileServer cdn(Payload(1000));
   cdn.status = 404;
   nemo_test::TempDir tmp;
-  nemo::Api api = nemo_test::TestApi("http://127.0.0.1:1");
+  nemo_test::TestApi api("http://127.0.0.1:1");
   auto target = tmp.path / "o.mp4";
-  EXPECT_THROW(nemo::Download(api, Options(cdn.srv.Url("localhost") + "/file.mp4", target)),
+  EXPECT_THROW(nemo::Download(api, Options(cdn.srv.LocalhostUrl("/file.mp4"), target)),
                nemo::Error);
   EXPECT_FALSE(fs::exists(target));
   EXPECT_FALSE(fs::exists(tmp.path / "o.mp4.part"));
@@ -204,8 +204,8 @@ TEST(Download, AnExistingTargetSurvivesAFailedDownload) {
   nemo_test::TempDir tmp;
   auto target = tmp.path / "keep.mp4";
   std::ofstream(target) << "the user's file";
-  nemo::Api api = nemo_test::TestApi("http://127.0.0.1:1");
-  EXPECT_THROW(nemo::Download(api, Options(cdn.srv.Url("localhost") + "/file.mp4", target)),
+  nemo_test::TestApi api("http://127.0.0.1:1");
+  EXPECT_THROW(nemo::Download(api, Options(cdn.srv.LocalhostUrl("/file.mp4"), target)),
                nemo::Error);
   EXPECT_EQ(Slurp(target), "the user's file");
   EXPECT_FALSE(fs::exists(tmp.path / "keep.mp4.part"));
@@ -262,8 +262,8 @@ TEST(Download, AFifoTargetIsStreamedIntoNotReplaced) {
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   std::string got;
   std::thread reader([&] { got = Slurp(fifo); });
-  nemo::Api api = nemo_test::TestApi("http://127.0.0.1:1");
-  auto r = nemo::Download(api, Options(cdn.srv.Url("localhost") + "/file.mp4", fifo));
+  nemo_test::TestApi api("http://127.0.0.1:1");
+  auto r = nemo::Download(api, Options(cdn.srv.LocalhostUrl("/file.mp4"), fifo));
   reader.join();
   EXPECT_EQ(got, cdn.data);
   EXPECT_EQ(r.sha256, nemo::Sha256Hex(cdn.data));
@@ -284,15 +284,15 @@ TEST(OutputPath, APartThatIsALinkIsRefusedAndNeverFollowed) {
   fs::create_symlink(victim, tmp.path / "o.mp4.part");
   EXPECT_THROW(nemo::CheckOutputPath(target.string()), nemo::Error);
   FileServer cdn(Payload(1000));
-  nemo::Api api = nemo_test::TestApi("http://127.0.0.1:1");
-  EXPECT_THROW(nemo::Download(api, Options(cdn.srv.Url("localhost") + "/file.mp4", target)),
+  nemo_test::TestApi api("http://127.0.0.1:1");
+  EXPECT_THROW(nemo::Download(api, Options(cdn.srv.LocalhostUrl("/file.mp4"), target)),
                nemo::Error);
   EXPECT_EQ(Slurp(victim), "precious");
   EXPECT_EQ(cdn.requests.load(), 0);
   fs::remove(tmp.path / "o.mp4.part");
   std::ofstream(tmp.path / "o.mp4.part") << "half a download";
   EXPECT_EQ(nemo::CheckOutputPath(target.string()), target.string());
-  nemo::Download(api, Options(cdn.srv.Url("localhost") + "/file.mp4", target));
+  nemo::Download(api, Options(cdn.srv.LocalhostUrl("/file.mp4"), target));
   EXPECT_EQ(Slurp(target), cdn.data);
 }
 

@@ -168,15 +168,9 @@ TEST(Journal, AJournalInAFileIsAUsageError) {
 }
 
 TEST(Journal, DirFollowsXdgStateHome) {
-  const char* old = std::getenv("XDG_STATE_HOME");
-  std::string saved = old ? old : "";
-  setenv("XDG_STATE_HOME", "/x/state", 1);
+  nemo_test::ScopedEnv env;
+  env.Set("XDG_STATE_HOME", "/x/state");
   EXPECT_EQ(nemo::JournalDir(), fs::path("/x/state/nemovideo/journal"));
-  if (old) {
-    setenv("XDG_STATE_HOME", saved.c_str(), 1);
-  } else {
-    unsetenv("XDG_STATE_HOME");
-  }
 }
 
 // Table: what a re-run of nemo-send does with the entry of its message.

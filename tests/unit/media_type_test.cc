@@ -1,6 +1,8 @@
 // Type sniffing: a file is sent only when its extension and its first bytes agree.
 #include "media_type.h"
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -114,6 +116,17 @@ TEST(MediaTypeTest, DescribeContentNamesWhatItSees) {
   EXPECT_EQ(Describe(Bytes({0, 0, 0, 0x18}) + "ftypisom"), "MP4");
   EXPECT_EQ(Describe("%PDF-1.7"), "PDF");
   EXPECT_EQ(Describe(Bytes({0x00, 0x01, 0x02, 0x03})), "");
+}
+
+// The one namer of what a path is when it is not a regular file (upload's refusals, the
+// download's target).
+TEST(FileKindOf, NamesEachKindOfFile) {
+  EXPECT_EQ(FileKindOf(S_IFDIR | 0755), "a directory");
+  EXPECT_EQ(FileKindOf(S_IFIFO | 0644), "a FIFO");
+  EXPECT_EQ(FileKindOf(S_IFCHR | 0666), "a character device");
+  EXPECT_EQ(FileKindOf(S_IFBLK | 0660), "a block device");
+  EXPECT_EQ(FileKindOf(S_IFSOCK | 0755), "a socket");
+  EXPECT_EQ(FileKindOf(S_IFLNK | 0777), "a symbolic link");
 }
 
 }  // namespace

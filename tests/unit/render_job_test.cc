@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "error.h"
-#include "local_server.h"
+#include "test_server.h"
 
 using nlohmann::json;
 using ms = std::chrono::milliseconds;
@@ -167,7 +167,7 @@ namespace {
 
 // A render endpoint whose behaviour each test sets.
 struct RenderServer {
-  nemo_test::LocalServer srv;
+  nemo_test::TestServer srv;
   std::mutex mu;
   std::vector<std::string> submitted_ids;
   std::atomic<int> submits{0}, polls{0}, cancels{0};
@@ -175,8 +175,8 @@ struct RenderServer {
   std::function<void(httplib::Response&, int)> on_poll;
 
   RenderServer() {
-    srv.server.Post("/api/render/proxy/lambda", [this](const httplib::Request& req,
-                                                       httplib::Response& res) {
+    srv.server().Post("/api/render/proxy/lambda", [this](const httplib::Request& req,
+                                                         httplib::Response& res) {
       json body = json::parse(req.body);
       {
         std::lock_guard lock(mu);
@@ -189,20 +189,20 @@ struct RenderServer {
                           .dump(),
                       "application/json");
     });
-    srv.server.Get(R"(/api/render/proxy/lambda/([^/]+))",
-                   [this](const httplib::Request&, httplib::Response& res) {
-                     int n = ++polls;
-                     on_poll(res, n);
-                   });
-    srv.server.Post(R"(/api/render/proxy/lambda/([^/]+)/cancel)", [this](const httplib::Request&,
-                                                                         httplib::Response& res) {
+    srv.server().Get(R"(/api/render/proxy/lambda/([^/]+))",
+                     [this](const httplib::Request&, httplib::Response& res) {
+                       int n = ++polls;
+                       on_poll(res, n);
+                     });
+    srv.server().Post(R"(/api/render/proxy/lambda/([^/]+)/cancel)", [this](const httplib::Request&,
+                                                                           httplib::Response& res) {
       ++cancels;
       res.set_content(R"({"success":true,"data":{"status":"cancelled"}})", "application/json");
     });
     srv.Start();
-    setenv("NEMO_POLL_BASE_MS", "5", 1);
+    env.Set("NEMO_POLL_BASE_MS", "5");
   }
-  ~RenderServer() { unsetenv("NEMO_POLL_BASE_MS"); }
+  nemo_test::ScopedEnv env;
 };
 
 void Json(httplib::Response& res, const json& body, int status = 200) {
@@ -218,7 +218,7 @@ TEST(RenderClient, SubmitRetriesOnceWithANewIdAfterA5xx) {
     if (n == 1) return Json(res, {{"success", false}, {"error", {{"message", "down"}}}}, 503);
     Json(res, {{"success", true}, {"data", {{"id", "srv"}, {"status", "pending"}}}});
   };
-  nemo::Api api = nemo_test::TestApi(rs.srv.Url());
+  nemo_test::TestApi api(rs.srv.Base());
   nemo::RenderClient client(api);
   auto job = client.Submit("sess", {{"t", json::array()}}, "mp4", "high");
   EXPECT_EQ(job.id, "srv");
@@ -229,7 +229,7 @@ TEST(RenderClient, SubmitRetriesOnceWithANewIdAfterA5xx) {
 TEST(RenderClient, SubmitGivesUpAfterTheSecondFailure) {
   RenderServer rs;
   rs.on_submit = [](httplib::Response& res, int) { Json(res, {{"success", false}}, 502); };
-  nemo::Api api = nemo_test::TestApi(rs.srv.Url());
+  nemo_test::TestApi api(rs.srv.Base());
   nemo::RenderClient client(api);
   EXPECT_THROW(client.Submit("sess", json::object(), "mp4", "high"), nemo::Error);
   EXPECT_EQ(rs.submits.load(), 2);
@@ -241,7 +241,7 @@ TEST(RenderClient, PlanBlockedIsExit8WithoutARetry) {
     Json(res, {{"success", false}, {"error", {{"code", "PLAN_REQUIRED"}, {"message", "paid"}}}},
          402);
   };
-  nemo::Api api = nemo_test::TestApi(rs.srv.Url());
+  nemo_test::TestApi api(rs.srv.Base());
   nemo::RenderClient client(api);
   try {
     client.Submit("sess", json::object(), "mp4", "high");
@@ -262,7 +262,7 @@ TEST(RenderClient, FollowReadsTheTopLevelShapeEvenWithAnErrorMember) {
                {"error", nullptr},
                {"output", {{"url", "http://localhost:9/r.mp4"}}}});
   };
-  nemo::Api api = nemo_test::TestApi(rs.srv.Url());
+  nemo_test::TestApi api(rs.srv.Base());
   nemo::RenderClient client(api);
   std::vector<int> progress;
   nemo::FollowOptions options;
@@ -279,7 +279,7 @@ TEST(RenderClient, FailedJobIsExit12WithTheServersReason) {
     // The top-level shape puts the job's error at the top: not an envelope error.
     Json(res, {{"id", "r"}, {"status", "failed"}, {"error", "renderer crashed"}});
   };
-  nemo::Api api = nemo_test::TestApi(rs.srv.Url());
+  nemo_test::TestApi api(rs.srv.Base());
   nemo::RenderClient client(api);
   try {
     client.Follow({"r", "pending", 0, "", ""}, {});
@@ -296,7 +296,7 @@ TEST(RenderClient, TransientPollFailuresAreRetried) {
     if (n <= 4) return Json(res, {{"success", false}}, 503);  // Http retries some itself
     Json(res, {{"success", true}, {"data", {{"status", "completed"}, {"outputUrl", "u"}}}});
   };
-  nemo::Api api = nemo_test::TestApi(rs.srv.Url());
+  nemo_test::TestApi api(rs.srv.Base());
   nemo::RenderClient client(api);
   EXPECT_EQ(client.Follow({"r", "pending", 0, "", ""}, {}).status, "completed");
 }
@@ -306,7 +306,7 @@ TEST(RenderClient, TimeoutIsExit11AndSaysTheJobKeepsRunning) {
   rs.on_poll = [](httplib::Response& res, int) {
     Json(res, {{"success", true}, {"data", {{"status", "processing"}, {"progress", 1}}}});
   };
-  nemo::Api api = nemo_test::TestApi(rs.srv.Url());
+  nemo_test::TestApi api(rs.srv.Base());
   nemo::RenderClient client(api);
   nemo::FollowOptions options;
   options.timeout = ms(80);
@@ -322,7 +322,7 @@ TEST(RenderClient, TimeoutIsExit11AndSaysTheJobKeepsRunning) {
 
 TEST(RenderClient, CancelPostsToTheCancelEndpoint) {
   RenderServer rs;
-  nemo::Api api = nemo_test::TestApi(rs.srv.Url());
+  nemo_test::TestApi api(rs.srv.Base());
   nemo::RenderClient client(api);
   client.Cancel("render_1");
   EXPECT_EQ(rs.cancels.load(), 1);

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "error.h"
-#include "local_server.h"
+#include "test_server.h"
 
 TEST(Sha256, EmptyInputHasTheStandardDigest) {
   nemo::Sha256 h;

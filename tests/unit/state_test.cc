@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "error.h"
-#include "local_server.h"
+#include "test_server.h"
 #include "wait.h"
 
 using nlohmann::json;
@@ -50,11 +50,11 @@ TEST(State, MissingOrEmptyDraftIsNotReady) {
 }
 
 TEST(State, WaitPollsUntilTheDraftIsReady) {
-  nemo_test::LocalServer srv;
+  nemo_test::TestServer srv;
   std::atomic<int> reads{0};
   std::atomic<bool> bearer_ok{true};
-  srv.server.Get(R"(/api/state/nemo_agent/me/([^/]+)/latest)", [&](const httplib::Request& req,
-                                                                   httplib::Response& res) {
+  srv.server().Get(R"(/api/state/nemo_agent/me/([^/]+)/latest)", [&](const httplib::Request& req,
+                                                                     httplib::Response& res) {
     if (req.get_header_value("Authorization") != std::string("Bearer ") + nemo_test::kTestToken)
       bearer_ok = false;
     json draft = ++reads >= 3 ? ReadyDraft() : json::object();
@@ -62,13 +62,13 @@ TEST(State, WaitPollsUntilTheDraftIsReady) {
                     "application/json");
   });
   srv.Start();
-  setenv("NEMO_POLL_BASE_MS", "5", 1);
-  nemo::Api api = nemo_test::TestApi(srv.Url());
+  nemo_test::ScopedEnv env;
+  env.Set("NEMO_POLL_BASE_MS", "5");
+  nemo_test::TestApi api(srv.Base());
   nemo::WaitOptions options;
   int seen = 0;
   options.on_poll = [&](const nemo::SessionState&, int polls) { seen = polls; };
   auto s = nemo::WaitUntilReady(api, "sess_1", options);
-  unsetenv("NEMO_POLL_BASE_MS");
   EXPECT_TRUE(s.ready);
   EXPECT_EQ(reads.load(), 3);
   EXPECT_EQ(seen, 3);
@@ -76,14 +76,15 @@ TEST(State, WaitPollsUntilTheDraftIsReady) {
 }
 
 TEST(State, WaitTimesOutWithExit11) {
-  nemo_test::LocalServer srv;
-  srv.server.Get(R"(/api/state/nemo_agent/me/([^/]+)/latest)", [&](const httplib::Request&,
-                                                                   httplib::Response& res) {
+  nemo_test::TestServer srv;
+  srv.server().Get(R"(/api/state/nemo_agent/me/([^/]+)/latest)", [&](const httplib::Request&,
+                                                                     httplib::Response& res) {
     res.set_content(R"({"code":0,"data":{"state":{"draft":{}}}})", "application/json");
   });
   srv.Start();
-  setenv("NEMO_POLL_BASE_MS", "5", 1);
-  nemo::Api api = nemo_test::TestApi(srv.Url());
+  nemo_test::ScopedEnv env;
+  env.Set("NEMO_POLL_BASE_MS", "5");
+  nemo_test::TestApi api(srv.Base());
   nemo::WaitOptions options;
   options.timeout = std::chrono::milliseconds(60);
   try {
@@ -92,20 +93,19 @@ TEST(State, WaitTimesOutWithExit11) {
   } catch (const nemo::Error& e) {
     EXPECT_EQ(e.exit_code(), nemo::kExitTimeout);
   }
-  unsetenv("NEMO_POLL_BASE_MS");
 }
 
 TEST(State, WaitGivesUpAtOnceOnAMissingSession) {
-  nemo_test::LocalServer srv;
+  nemo_test::TestServer srv;
   std::atomic<int> reads{0};
-  srv.server.Get(R"(/api/state/nemo_agent/me/([^/]+)/latest)", [&](const httplib::Request&,
-                                                                   httplib::Response& res) {
+  srv.server().Get(R"(/api/state/nemo_agent/me/([^/]+)/latest)", [&](const httplib::Request&,
+                                                                     httplib::Response& res) {
     ++reads;
     res.status = 404;
     res.set_content(R"({"code":1002,"message":"session not found"})", "application/json");
   });
   srv.Start();
-  nemo::Api api = nemo_test::TestApi(srv.Url());
+  nemo_test::TestApi api(srv.Base());
   try {
     nemo::WaitUntilReady(api, "gone", {});
     FAIL();
@@ -114,4 +114,3 @@ TEST(State, WaitGivesUpAtOnceOnAMissingSession) {
   }
   EXPECT_EQ(reads.load(), 1);
 }
-

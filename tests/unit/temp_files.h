@@ -1,6 +1,6 @@
-// Helpers for the tests that touch local files: the one temporary directory type, a file's
-// content and permission bits, the exit code an Error carries, and whether a program the test uses
-// to make its input is here.
+// Helpers for the tests that touch the local machine: the one temporary directory type, a file's
+// content and permission bits, the one scoped environment, the exit code an Error carries, and
+// whether a program the test uses to make its input is here.
 #pragma once
 
 #include <stdlib.h>
@@ -11,7 +11,10 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "error.h"
 
@@ -40,6 +43,51 @@ struct TempDir {
     std::ofstream(p, std::ios::binary) << content;
     return p;
   }
+};
+
+// Sets and unsets environment variables for one test; restores the old values on destruction.
+class ScopedEnv {
+ public:
+  ScopedEnv() = default;
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+  ~ScopedEnv() {
+    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+      if (it->second) {
+        setenv(it->first.c_str(), it->second->c_str(), 1);
+      } else {
+        unsetenv(it->first.c_str());
+      }
+    }
+  }
+  ScopedEnv& Set(const std::string& name, const std::string& value) {
+    Save(name);
+    setenv(name.c_str(), value.c_str(), 1);
+    return *this;
+  }
+  ScopedEnv& Unset(const std::string& name) {
+    Save(name);
+    unsetenv(name.c_str());
+    return *this;
+  }
+  // Every NEMO_* variable the library reads, so a developer's own settings cannot leak in.
+  ScopedEnv& ClearNemo() {
+    for (const char* name :
+         {"NEMO_TOKEN", "NEMO_API_URL", "NEMO_WEB_URL", "NEMO_CLIENT_ID", "NEMO_NO_AUTO_AUTH",
+          "NEMO_ALLOW_INSECURE", "NEMO_DEBUG", "NEMO_SKILL_SOURCE", "NEMO_SKILL_VERSION",
+          "NEMO_SKILL_PLATFORM", "SKILL_SOURCE", "NEMO_RETRY_BASE_MS", "NEMO_RETRY_AFTER_DEFAULT",
+          "NEMO_ERROR_FORMAT", "NEMO_FORCE_TTY"}) {
+      Unset(name);
+    }
+    return *this;
+  }
+
+ private:
+  void Save(const std::string& name) {
+    const char* old = std::getenv(name.c_str());
+    saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+  }
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
 };
 
 // The whole content of the file `p` ("" when it cannot be read).

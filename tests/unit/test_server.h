@@ -1,5 +1,5 @@
 // Test helpers: a real HTTP server on 127.0.0.1 (cpp-httplib) that units talk to instead of a
-// mock of libcurl, a scoped environment, and a temporary directory.
+// mock of libcurl, and an Api pointed at such a server with a test token.
 #pragma once
 
 #include <httplib.h>
@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "api.h"
 #include "temp_files.h"
 
 namespace nemo_test {
@@ -82,49 +83,36 @@ class TestServer {
   int port_ = 0;
 };
 
-// Sets and unsets environment variables for one test; restores the old values on destruction.
-class ScopedEnv {
+inline constexpr const char* kTestToken = "nmv_usr_unit_test_token";
+
+namespace detail {
+// The environment a TestApi needs, set before its Api is made and restored after it goes.
+struct TestApiEnv {
+  ScopedEnv env;
+  TestApiEnv() {
+    env.Set("NEMO_TOKEN", kTestToken).Set("NEMO_RETRY_BASE_MS", "5");
+    env.Set("NEMO_RETRY_AFTER_DEFAULT", "0");
+  }
+};
+}  // namespace detail
+
+// An Api whose base is `base`, sending kTestToken (NEMO_TOKEN), with quick retries. The
+// variables it sets are restored when it goes.
+class TestApi : private detail::TestApiEnv, public nemo::Api {
  public:
-  ScopedEnv() = default;
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-  ~ScopedEnv() {
-    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
-      if (it->second) {
-        setenv(it->first.c_str(), it->second->c_str(), 1);
-      } else {
-        unsetenv(it->first.c_str());
-      }
-    }
-  }
-  ScopedEnv& Set(const std::string& name, const std::string& value) {
-    Save(name);
-    setenv(name.c_str(), value.c_str(), 1);
-    return *this;
-  }
-  ScopedEnv& Unset(const std::string& name) {
-    Save(name);
-    unsetenv(name.c_str());
-    return *this;
-  }
-  // Every NEMO_* variable the library reads, so a developer's own settings cannot leak in.
-  ScopedEnv& ClearNemo() {
-    for (const char* name :
-         {"NEMO_TOKEN", "NEMO_API_URL", "NEMO_WEB_URL", "NEMO_CLIENT_ID", "NEMO_NO_AUTO_AUTH",
-          "NEMO_ALLOW_INSECURE", "NEMO_DEBUG", "NEMO_SKILL_SOURCE", "NEMO_SKILL_VERSION",
-          "NEMO_SKILL_PLATFORM", "SKILL_SOURCE", "NEMO_RETRY_BASE_MS", "NEMO_RETRY_AFTER_DEFAULT",
-          "NEMO_ERROR_FORMAT", "NEMO_FORCE_TTY"}) {
-      Unset(name);
-    }
-    return *this;
-  }
+  explicit TestApi(const std::string& base) : nemo::Api(MakeConfig(base)) {}
 
  private:
-  void Save(const std::string& name) {
-    const char* old = std::getenv(name.c_str());
-    saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+  static nemo::Config MakeConfig(const std::string& base) {
+    nemo::Config config;
+    config.api_base = base;
+    config.web_base = "http://127.0.0.1:1";
+    config.config_dir = std::filesystem::temp_directory_path() / "nemo-unit-config";
+    config.skill_source = "nemo-test";
+    config.skill_version = "0";
+    config.skill_platform = "test";
+    return config;
   }
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
 };
 
 }  // namespace nemo_test

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "temp_files.h"
+
 namespace nemo {
 namespace {
 
@@ -181,45 +183,33 @@ TEST(TimelineTest, MoreThanFiftyTracksAreCountedNotDrawn) {
 class TimelineStyleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name : {"COLUMNS", "LC_ALL", "LC_CTYPE", "LANG", "NO_COLOR"}) {
-      const char* v = std::getenv(name);
-      saved_.push_back({name, v ? std::optional<std::string>(v) : std::nullopt});
-      unsetenv(name);
-    }
+    for (const char* name : {"COLUMNS", "LC_ALL", "LC_CTYPE", "LANG", "NO_COLOR"}) env_.Unset(name);
   }
-  void TearDown() override {
-    for (auto& [name, value] : saved_) {
-      if (value)
-        setenv(name.c_str(), value->c_str(), 1);
-      else
-        unsetenv(name.c_str());
-    }
-  }
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+  nemo_test::ScopedEnv env_;
 };
 
 TEST_F(TimelineStyleTest, ColumnsAndAUtf8LocaleMakeAWideUnicodeChart) {
-  setenv("COLUMNS", "132", 1);
-  setenv("LANG", "en_US.UTF-8", 1);
+  env_.Set("COLUMNS", "132");
+  env_.Set("LANG", "en_US.UTF-8");
   TimelineStyle style = TimelineStyleForStderr();
   EXPECT_EQ(style.width, 132);
   EXPECT_TRUE(style.unicode);
 }
 
 TEST_F(TimelineStyleTest, LcAllWinsOverLang) {
-  setenv("LANG", "en_US.UTF-8", 1);
-  setenv("LC_ALL", "C", 1);
+  env_.Set("LANG", "en_US.UTF-8");
+  env_.Set("LC_ALL", "C");
   EXPECT_FALSE(TimelineStyleForStderr().unicode);
 }
 
 TEST_F(TimelineStyleTest, NoColorMeansAscii) {
-  setenv("LC_ALL", "C.utf8", 1);
-  setenv("NO_COLOR", "1", 1);
+  env_.Set("LC_ALL", "C.utf8");
+  env_.Set("NO_COLOR", "1");
   EXPECT_FALSE(TimelineStyleForStderr().unicode);
 }
 
 TEST_F(TimelineStyleTest, NoLocaleAndBadColumnsMeanAsciiAt80) {
-  setenv("COLUMNS", "wide", 1);
+  env_.Set("COLUMNS", "wide");
   TimelineStyle style = TimelineStyleForStderr();
   EXPECT_FALSE(style.unicode);
   EXPECT_EQ(style.width, 80);

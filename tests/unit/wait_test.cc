@@ -10,6 +10,7 @@
 #include "error.h"
 #include "exit_code.h"
 #include "interrupt.h"
+#include "temp_files.h"
 
 namespace {
 
@@ -32,13 +33,14 @@ TEST(Backoff, GrowsByTheFactorUpToTheCap) {
 // The environment shortens the first wait for tests; anything but a positive number keeps the
 // default.
 TEST(PollBase, ReadsTheVariableStrictly) {
+  nemo_test::ScopedEnv env;
   for (const char* bad : {"soon", "50ms", "-5", "0", ""}) {
-    setenv("NEMO_POLL_BASE_MS", bad, 1);
+    env.Set("NEMO_POLL_BASE_MS", bad);
     EXPECT_EQ(nemo::PollBase(ms(2000)), ms(2000)) << bad;
   }
-  setenv("NEMO_POLL_BASE_MS", "50", 1);
+  env.Set("NEMO_POLL_BASE_MS", "50");
   EXPECT_EQ(nemo::PollBase(ms(2000)), ms(50));
-  unsetenv("NEMO_POLL_BASE_MS");
+  env.Unset("NEMO_POLL_BASE_MS");
   EXPECT_EQ(nemo::PollBase(ms(2000)), ms(2000));
 }
 
