@@ -16,6 +16,7 @@ teardown() {
     "$NEMO_BIN/nemo-sandbox" --stop >/dev/null 2>&1 || true
   fi
   [ -z "${HOLDER_PID:-}" ] || kill -TERM "$HOLDER_PID" 2>/dev/null || true
+  sandbox_stop # the one a test started with sandbox_start, if any
 }
 
 @test "--daemon: eval its output, the sandbox listens at once, --stop ends it" {
