@@ -285,6 +285,7 @@ int main(int argc, char** argv) {
   sandbox::AddSseRoutes(api, sb);
   sandbox::AddRenderRoutes(api, sb);
   sandbox::AddControlRoutes(api, sb);
+  sandbox::AddPageRoutes(api, sb);
   sandbox::AddCdnRoutes(cdn, sb);
 
   std::string bind_host = f.opt.host == "localhost" ? "127.0.0.1" : f.opt.host;
