@@ -1,4 +1,5 @@
 // nemo-session: creates a session (the workspace a video is made in), or prints its browser link.
+#include <cstdlib>
 #include <string>
 
 #include "cli.h"
@@ -50,6 +51,14 @@ int main(int argc, char** argv) {
         throw nemo::Error(nemo::kExitBadResponse, "the claim-token reply has no claim_token");
       nemo::SetSession(ctx, api.config().api_base, sid);
       ctx["link"] = api.config().web_base + "/workspace/claim?ct=" + nemo::EscapePathSegment(claim);
+      // A server that serves the claim page itself (nemo-sandbox) names it in claim_url. Taken
+      // only on the API's own origin (the bearer token's host already) and when NEMO_WEB_URL
+      // does not name the web app on purpose.
+      std::string offered = data.value("claim_url", "");
+      const char* web = std::getenv("NEMO_WEB_URL");
+      if ((!web || !*web) && offered.rfind(api.config().api_base + "/", 0) == 0) {
+        ctx["link"] = offered;
+      }
       prog.WriteContext(ctx);
       return 0;
     }

@@ -39,7 +39,12 @@ void AddApiRoutes(httplib::Server& svr, Sandbox& sb) {
     if (body.value("task_id", "") != session->task_id) {
       return ApiError(sb, res, 400, 400, "task_id does not match the session");
     }
-    ApiOk(res, {{"claim_token", "clm_" + RandomHex(32)}, {"expires_in", 604800}});
+    // The service's link goes to its web app; the sandbox's page is its own (page.cc), so the
+    // reply names it: a client on a sandbox prints a link that opens offline.
+    std::string claim = sb.store.IssueClaim(session->id);
+    ApiOk(res, {{"claim_token", claim},
+                {"expires_in", kClaimSeconds},
+                {"claim_url", sb.api_url + "/workspace/claim?ct=" + claim}});
   });
 
   svr.Post("/api/tasks/me/with-session/nemo_agent", [&sb](const Request& req, Response& res) {

@@ -126,9 +126,49 @@ std::string Darker(const std::string& color) {
   return buf;
 }
 
+// The draft's look (m.time_of_day, m.mood, m.speed, m.brightness): how the pictures are lit and
+// how fast they move. A night is dark and blue, a dusk warm and dim, a dawn pale and pink.
+struct Look {
+  double r = 1, g = 1, b = 1;  // per channel gain on the colour cards
+  double luma = 1;             // the same as one factor, for uploaded pictures
+  double speed = 1;            // times the theme's speed
+};
+
+Look LookOf(const json& m) {
+  Look look;
+  std::string time = m.value("time_of_day", "");
+  if (time == "night") look = {0.35, 0.4, 0.65, 0.45, 1};
+  if (time == "dusk") look = {1.0, 0.7, 0.55, 0.75, 1};
+  if (time == "dawn") look = {1.0, 0.85, 0.9, 0.95, 1};
+  if (time == "day") look = {1.1, 1.1, 1.05, 1.08, 1};
+  double bright = std::clamp(m.value("brightness", 1.0), 0.25, 2.0);
+  look.r *= bright, look.g *= bright, look.b *= bright, look.luma *= bright;
+  static const std::set<std::string> kSlow = {"calm",  "relaxing", "chill",    "ambient",
+                                              "lo-fi", "piano",    "acoustic", "sad"};
+  static const std::set<std::string> kFast = {"energetic", "upbeat",     "epic",    "happy",
+                                              "rock",      "electronic", "dramatic"};
+  std::string mood = m.value("mood", "");
+  if (kSlow.count(mood)) look.speed = 0.5;
+  if (kFast.count(mood)) look.speed = 2;
+  look.speed *= std::clamp(m.value("speed", 1.0), 0.25, 4.0);
+  return look;
+}
+
+// "0x336699" with each channel times its gain, within 0..255.
+std::string Lit(const std::string& color, const Look& look) {
+  unsigned long v = std::strtoul(color.c_str() + 2, nullptr, 16);
+  auto ch = [](unsigned long c, double gain) {
+    return static_cast<unsigned>(std::clamp(std::lround(c * gain), 0L, 255L));
+  };
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%02x%02x%02x", ch(v >> 16 & 0xff, look.r),
+                ch(v >> 8 & 0xff, look.g), ch(v & 0xff, look.b));
+  return buf;
+}
+
 // A turning gradient, drawn at a fifth of the size and scaled up: gradients are smooth, and
 // drawing them at full size would double a 1080p render's time.
-std::string Background(const json& meta, double seconds, int w, int h, int seed) {
+std::string Background(const json& meta, double seconds, int w, int h, int seed, const Look& look) {
   std::vector<std::string> colors;
   double speed = 0;
   std::set<const Theme*> seen;
@@ -154,6 +194,10 @@ std::string Background(const json& meta, double seconds, int w, int h, int seed)
     colors = {own, Darker(own)};
     speed = 0.01;
   }
+  if (look.r != 1 || look.g != 1 || look.b != 1) {
+    for (auto& c : colors) c = Lit(c, look);
+  }
+  speed *= look.speed;
   // Neighbouring cards of one subject start from different colours.
   std::rotate(colors.begin(), colors.begin() + seed % colors.size(), colors.end());
   int lw = std::max(16, w / 5) & ~1, lh = std::max(16, h / 5) & ~1;
@@ -250,11 +294,26 @@ double TotalSeconds(const json& draft) {
 }  // namespace
 
 RenderCommand BuildRender(const json& draft, const std::string& out_path, const std::string& font,
-                          const std::string& work) {
+                          const std::string& work, const std::string& quality) {
   RenderCommand cmd;
   const json m = draft.value("m", json::object());
-  int w = std::clamp(m.value("width", 1920), 16, 4096) & ~1;  // yuv420p needs even sizes
-  int h = std::clamp(m.value("height", 1080), 16, 4096) & ~1;
+  int w = std::clamp(m.value("width", 1920), 16, 4096);
+  int h = std::clamp(m.value("height", 1080), 16, 4096);
+  // The quality's size: the canvas, its shorter side brought down to the quality's lines. The
+  // whole graph runs at that size, so a low render is cheaper, not a scaled-down high one.
+  int lines = quality == "low" ? 720 : 1080;
+  if (std::min(w, h) > lines) {
+    double f = static_cast<double>(lines) / std::min(w, h);
+    w = static_cast<int>(std::lround(w * f));
+    h = static_cast<int>(std::lround(h * f));
+  }
+  w &= ~1;  // yuv420p needs even sizes
+  h &= ~1;
+  cmd.width = w;
+  cmd.height = h;
+  std::string crf = quality == "low" ? "30" : quality == "medium" ? "28" : "21";
+  std::string audio_rate = quality == "low" ? "96k" : "128k";
+  const Look look = LookOf(m);
   double total = std::max(TotalSeconds(draft), 0.1);
   cmd.seconds = total;
   std::string size = std::to_string(w) + "x" + std::to_string(h);
@@ -306,6 +365,9 @@ RenderCommand BuildRender(const json& draft, const std::string& out_path, const 
               ":force_original_aspect_ratio=decrease,pad=" + std::to_string(w) + ":" +
               std::to_string(h) + ":(ow-iw)/2:(oh-ih)/2:color=black";
       }
+      if (std::abs(look.luma - 1) > 0.001) {  // night, dusk, brighter...: the picture's light
+        fit += ",lutyuv=y=" + Quote("clip(val*" + Num(look.luma) + ",minval,maxval)");
+      }
       graph += "[" + std::to_string(inputs++) + ":v]" + fit +
                ",setsar=1,fps=" + std::to_string(kFps) +
                ",format=yuv420p,trim=duration=" + Num(p.seconds) + ",setpts=PTS-STARTPTS,settb=1/" +
@@ -314,7 +376,7 @@ RenderCommand BuildRender(const json& draft, const std::string& out_path, const 
       graph += "color=c=black:s=" + size + ":r=" + std::to_string(kFps) + ":d=" + Num(p.seconds) +
                ",setsar=1,format=yuv420p,settb=1/" + std::to_string(kFps) + label + ";";
     } else {
-      graph += Background(p.meta, p.seconds, w, h, static_cast<int>(i) + 1) +
+      graph += Background(p.meta, p.seconds, w, h, static_cast<int>(i) + 1, look) +
                ",setsar=1,format=yuv420p,settb=1/" + std::to_string(kFps) + label + ";";
     }
   }
@@ -455,6 +517,8 @@ RenderCommand BuildRender(const json& draft, const std::string& out_path, const 
                      "libx264",
                      "-preset",
                      "ultrafast",
+                     "-crf",
+                     crf,
                      "-pix_fmt",
                      "yuv420p",
                      "-r",
@@ -462,7 +526,7 @@ RenderCommand BuildRender(const json& draft, const std::string& out_path, const 
                      "-c:a",
                      "aac",
                      "-b:a",
-                     "128k",
+                     audio_rate,
                      "-ar",
                      "44100",
                      "-movflags",

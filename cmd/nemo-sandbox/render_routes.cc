@@ -66,7 +66,12 @@ void Submit(Sandbox& sb, const Request& req, Response& res) {
   if (!session) return RenderError(sb, res, 404, "1002", "session not found");
   json draft = body.contains("draft") && !body["draft"].is_null() ? body["draft"] : session->draft;
   if (!HasDraft(draft)) return RenderError(sb, res, 400, "EMPTY_DRAFT", "draft is empty");
-  auto job = sb.renders->Submit(id, sid, user, draft);
+  // The service's qualities; anything else renders as high (nemo-sandbox(1)).
+  std::string quality = "high";
+  if (body.contains("output") && body["output"].is_object()) {
+    quality = body["output"].value("quality", quality);
+  }
+  auto job = sb.renders->Submit(id, sid, user, draft, quality);
   if (!job) {
     return RenderError(sb, res, 409, "DUPLICATE_ID", "a render with id " + id + " already exists");
   }

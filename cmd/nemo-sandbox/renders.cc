@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -35,7 +36,8 @@ std::string Renders::OutPath(const std::string& id) const {
 }
 
 std::optional<json> Renders::Submit(const std::string& id, const std::string& session_id,
-                                    const std::string& user_id, const json& draft) {
+                                    const std::string& user_id, const json& draft,
+                                    const std::string& quality) {
   json view;
   {
     std::lock_guard lock(mu_);
@@ -45,6 +47,7 @@ std::optional<json> Renders::Submit(const std::string& id, const std::string& se
     job.session_id = session_id;
     job.user_id = user_id;
     job.draft = draft;
+    job.quality = quality;
     job.created_at = IsoTime(std::chrono::system_clock::now());
     jobs_[id] = job;
     view = ViewLocked(job);  // before the worker starts: a new job always answers "pending"
@@ -106,6 +109,26 @@ bool Renders::Cancel(const std::string& id, const std::string& user_id) {
     cv_.notify_all();
   }
   return true;
+}
+
+json Renders::SessionRenders(const std::string& session_id) {
+  std::lock_guard lock(mu_);
+  std::vector<const Job*> done;
+  for (const auto& [id, j] : jobs_) {
+    if (j.session_id == session_id && j.status == "completed") done.push_back(&j);
+  }
+  std::sort(done.begin(), done.end(), [](const Job* a, const Job* b) {
+    return a->completed_at != b->completed_at ? a->completed_at < b->completed_at : a->id < b->id;
+  });
+  json out = json::array();
+  for (const Job* j : done) {
+    out.push_back({{"id", j->id},
+                   {"path", OutPath(j->id)},
+                   {"seconds", j->seconds},
+                   {"quality", j->quality},
+                   {"completed_at", j->completed_at}});
+  }
+  return out;
 }
 
 std::string Renders::OutputPath(const std::string& id, const std::string& user_id) {
@@ -179,7 +202,11 @@ std::string Renders::RunFfmpeg(Job job, const std::string& out) {
   std::string tmp = out + ".tmp";
   std::string log = sb_.state_dir + "/renders/" + job.id + ".log";
   std::string work = sb_.state_dir + "/renders/" + job.id;
-  RenderCommand cmd = BuildRender(job.draft, tmp, sb_.font, work);
+  RenderCommand cmd = BuildRender(job.draft, tmp, sb_.font, work, job.quality);
+  {
+    std::lock_guard lock(mu_);
+    jobs_.at(job.id).seconds = cmd.seconds;
+  }
   std::string key = cache_.enabled() ? cache_.Key(cmd, tmp, work) : "";
   if (!key.empty() && cache_.Fetch(key, out)) return "";
   if (!cmd.title_path.empty()) std::ofstream(cmd.title_path) << cmd.title_text;

@@ -23,13 +23,17 @@ class Renders {
 
   // The new job's view (see View), or nothing when the id is taken.
   std::optional<nlohmann::json> Submit(const std::string& id, const std::string& session_id,
-                                       const std::string& user_id, const nlohmann::json& draft);
+                                       const std::string& user_id, const nlohmann::json& draft,
+                                       const std::string& quality);
   // {"id","status","progress","output_url","created_at","completed_at","error"}, if the job
   // exists and belongs to the user.
   std::optional<nlohmann::json> View(const std::string& id, const std::string& user_id);
   bool Cancel(const std::string& id, const std::string& user_id);
   // The finished file of a completed job, or "".
   std::string OutputPath(const std::string& id, const std::string& user_id);
+  // The completed renders of a session, oldest first: {"id","url","seconds","quality",
+  // "completed_at"} (the claim page shows them).
+  nlohmann::json SessionRenders(const std::string& session_id);
   // Kills every running ffmpeg (shutdown).
   void KillAll();
 
@@ -37,8 +41,10 @@ class Renders {
   struct Job {
     std::string id, session_id, user_id;
     nlohmann::json draft;
+    std::string quality;             // low, medium or high
     std::string status = "pending";  // processing, completed, failed, cancelled
     std::string error, created_at, completed_at;
+    double seconds = 0;  // the rendered length
     Clock::time_point started;
     Millis render_time{0};
     pid_t pid = -1;

@@ -13,5 +13,6 @@ void AddSseRoutes(httplib::Server& svr, Sandbox& sb);      // sse.cc: /run_sse
 void AddRenderRoutes(httplib::Server& svr, Sandbox& sb);   // render_routes.cc: export jobs
 void AddControlRoutes(httplib::Server& svr, Sandbox& sb);  // control.cc: /_sandbox/*
 void AddCdnRoutes(httplib::Server& cdn, Sandbox& sb);      // cdn.cc: the second listener
+void AddPageRoutes(httplib::Server& svr, Sandbox& sb);     // page.cc: the claim link's page
 
 }  // namespace sandbox

@@ -140,9 +140,26 @@ json MidRunErrorEvent(const std::string& shape, const std::string& invocation) {
   return e;
 }
 
+// A prompt that leaves the subject open ("make a video"): ask, in the shape NemoVideo's agent
+// uses, an ask_question tool call with the question and its choices, and change nothing. The
+// run ends on the call (no tool result): the next message is the answer.
+void Ask(Emitter& e, bool silent) {
+  json args = {{"question", "What should the video show?"},
+               {"choices", json::array({"a city at night", "ocean waves at sunset",
+                                        "my uploaded photos", "a product showcase"})},
+               {"allow_free_text", true}};
+  if (!silent) e.Text("Before I start: what should the video show? " + std::string(kSignature));
+  e.ToolCall("ask_question", args);
+}
+
 // Returns false when the sandbox is stopping and the run must give up.
-bool Generate(Sandbox& sb, Emitter& e, const RunRequest& r, bool silent) {
+bool Generate(Sandbox& sb, Emitter& e, const RunRequest& r, bool silent, bool* asked) {
   Intent intent = ParseIntent(r.message);
+  if (SubjectOpen(intent)) {
+    Ask(e, silent);
+    *asked = true;
+    return true;
+  }
   auto session = sb.store.GetSession(r.session_id);
   json uploads = session ? session->video_infos : json::array();
   int64_t total = intent.duration_ms.value_or(10000);
@@ -168,8 +185,9 @@ bool Generate(Sandbox& sb, Emitter& e, const RunRequest& r, bool silent) {
   e.ToolResult(id, "auto_post_production",
                {{"status", "success"}, {"timeline", DescribeDraft(draft)}});
   if (!silent) {
+    // Said from the draft as stored, not from what the message asked for.
     char secs[32];
-    std::snprintf(secs, sizeof secs, "%g", total / 1000.0);
+    std::snprintf(secs, sizeof secs, "%g", DraftDurationMs(draft) / 1000.0);
     e.Text(std::string("Your ") + secs + "-second video is ready: " + DescribeDraft(draft) +
            ". Click the Export button to download it. " + kSignature);
   }
@@ -181,17 +199,23 @@ bool Edit(Sandbox& sb, Emitter& e, const RunRequest& r, bool silent) {
   std::string id = e.ToolCall("edit_timeline", {{"instruction", r.message}});
   if (!sb.Sleep(sb.WorkTime() / 2)) return false;
   auto session = sb.store.GetSession(r.session_id);
+  json before = session ? session->draft : json::object();
+  json uploads = session ? session->video_infos : json::array();
+  json draft = ApplyEdit(before, intent, uploads);
+  // What the reply claims is the difference between the drafts, nothing else.
+  json diff = DiffDrafts(before, draft, intent.document);
   std::vector<std::string> changes;
-  json draft = ApplyEdit(session ? session->draft : json::object(), intent, &changes);
-  if (!changes.empty()) sb.store.SetDraft(r.session_id, draft);
-  e.ToolResult(id, "edit_timeline", {{"status", "success"}, {"changes", changes}});
+  for (const auto& item : diff) changes.push_back(item["text"]);
+  if (!diff.empty()) sb.store.SetDraft(r.session_id, draft);
+  e.ToolResult(id, "edit_timeline", {{"status", "success"}, {"changes", changes}, {"diff", diff}});
   FailIfAsked(sb);
   if (silent) return true;
   std::string what;
   for (const auto& c : changes) what += (what.empty() ? "" : "; ") + c;
   if (what.empty()) {
-    e.Text(std::string("Done: nothing changed (I understand titles in quotes, music, durations "
-                       "and aspect ratios). ") +
+    e.Text(std::string("Done: nothing changed (I understand titles in quotes, music and its "
+                       "volume, durations, aspect ratios, uploads by name, and quieter, louder, "
+                       "shorter, longer, faster, slower, brighter, darker). ") +
            kSignature);
   } else {
     e.Text("Done: " + what + ". " + kSignature);
@@ -214,12 +238,12 @@ void StartRun(Sandbox& sb, std::shared_ptr<Run> run, RunRequest r) {
   std::thread([&sb, run, r] {
     Emitter e(*run, r);
     bool silent = sb.faults.Flag("silent");
-    bool completed = true;
+    bool completed = true, asked = false;
     try {
       if (r.flood > 0) {
         Flood(e, r.flood);
       } else if (r.generation) {
-        completed = Generate(sb, e, r, silent);
+        completed = Generate(sb, e, r, silent, &asked);
       } else {
         completed = Edit(sb, e, r, silent);
       }
@@ -234,7 +258,12 @@ void StartRun(Sandbox& sb, std::shared_ptr<Run> run, RunRequest r) {
     if (completed && !silent && r.flood == 0 && sb.faults.Flag("trailing_issue")) {
       e.Text("I encountered a temporary issue. Please try again.");
     }
-    sb.store.Settle(r.user_id, r.cost);
+    // A question did no work: its credits go back, as an unanswered turn costs nothing.
+    if (asked) {
+      sb.store.Refund(r.user_id, r.cost);
+    } else {
+      sb.store.Settle(r.user_id, r.cost);
+    }
     sb.store.EndRun(r.session_id);
     run->Finish();
   }).detach();

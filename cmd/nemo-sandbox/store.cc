@@ -82,6 +82,12 @@ void Store::Settle(const std::string& user_id, int64_t cost) {
   users_[user_id].frozen -= cost;
 }
 
+void Store::Refund(const std::string& user_id, int64_t cost) {
+  std::lock_guard lock(mu_);
+  users_[user_id].frozen -= cost;
+  users_[user_id].available += cost;
+}
+
 void Store::SetCredits(const std::optional<std::string>& user_id, int64_t available) {
   std::lock_guard lock(mu_);
   if (user_id) {
@@ -98,9 +104,23 @@ json Store::CreateSession(const std::string& user_id, const std::string& name) {
   s.id = "ses_" + RandomHex(24);
   s.task_id = "task_" + RandomHex(24);
   s.user_id = user_id;
-  (void)name;
+  s.name = name;
   sessions_[s.id] = s;
   return {{"task_id", s.task_id}, {"session_id", s.id}, {"user_id", user_id}};
+}
+
+std::string Store::IssueClaim(const std::string& sid) {
+  std::lock_guard lock(mu_);
+  std::string token = "clm_" + RandomHex(32);
+  claims_[token] = {sid, SysClock::now() + std::chrono::seconds(kClaimSeconds)};
+  return token;
+}
+
+std::string Store::ClaimedSession(const std::string& claim_token) {
+  std::lock_guard lock(mu_);
+  auto it = claims_.find(claim_token);
+  if (it == claims_.end() || it->second.expires <= SysClock::now()) return "";
+  return it->second.session_id;
 }
 
 std::optional<Session> Store::GetSession(const std::string& sid, const std::string& user_id) {

@@ -18,8 +18,11 @@ namespace sandbox {
 using nlohmann::json;
 using SysClock = std::chrono::system_clock;
 
+inline constexpr int64_t kClaimSeconds = 604800;  // a claim token's life, as the service's
+
 struct Session {
   std::string id, task_id, user_id;
+  std::string name;  // task_name: what the web app (and the claim page) shows
   json draft = json::object();
   json video_infos = json::array();
   int64_t messages = 0;
@@ -43,6 +46,7 @@ class Store {
   // Moves `cost` from available to frozen; false (and nothing changes) when it is short.
   bool Freeze(const std::string& user_id, int64_t cost, int64_t* available);
   void Settle(const std::string& user_id, int64_t cost);  // the frozen cost is spent
+  void Refund(const std::string& user_id, int64_t cost);  // the frozen cost is available again
   void SetCredits(const std::optional<std::string>& user_id, int64_t available);
 
   json CreateSession(const std::string& user_id, const std::string& name);
@@ -53,6 +57,11 @@ class Store {
   // Counts an accepted message and marks a run active; returns the draft at that moment.
   json BeginMessage(const std::string& sid);
   void EndRun(const std::string& sid);
+
+  // Browser links: a claim token for a session, valid for 7 days like the service's, and the
+  // session a live one opens ("" when unknown or expired).
+  std::string IssueClaim(const std::string& sid);
+  std::string ClaimedSession(const std::string& claim_token);
 
   // Counters for GET /_sandbox/counters.
   void Count(const std::string& name, int64_t n = 1);
@@ -75,6 +84,11 @@ class Store {
   std::map<std::string, std::string> client_token_;  // client id → its latest token
   std::map<std::string, User> users_;
   std::map<std::string, Session> sessions_;
+  struct Claim {
+    std::string session_id;
+    SysClock::time_point expires;
+  };
+  std::map<std::string, Claim> claims_;  // claim token → session
   json counters_ = json::object();
 };
 
