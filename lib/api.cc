@@ -1,5 +1,6 @@
 #include "api.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 
@@ -196,8 +197,8 @@ Api::Reply Api::Exchange(HttpRequest request, Plain plain, bool with_token) {
         auto pause = http_.RetryAfter(response);
         if (request.timeout_ms > 0 && pause.count() >= request.timeout_ms) throw;
         if (http_.options().verbose) {
-          std::fprintf(stderr, "nemo: rate limited; retrying once in %lld ms\n",
-                       static_cast<long long>(pause.count()));
+          std::fprintf(stderr, "%s: rate limited; retrying once in %lld ms\n",
+                       program_invocation_short_name, static_cast<long long>(pause.count()));
         }
         SleepOrInterrupt(pause);
         --attempt;  // not a refusal of the token: the one refresh is still there

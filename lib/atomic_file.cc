@@ -17,7 +17,10 @@ namespace fs = std::filesystem;
 void ReplaceFileAtomically(const fs::path& path, std::string_view content, int mode,
                            int error_exit) {
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
+  // Built by appending: GCC 12 -O3 warns (-Wrestrict, a false alarm) on `"." + string + "…"`.
+  std::string name = ".";
+  name.append(path.filename().string()).append(".XXXXXX");
+  std::string tmpl = (dir / name).string();
   int fd = mkostemp(tmpl.data(), O_CLOEXEC);
   if (fd < 0) {
     throw Error(error_exit,

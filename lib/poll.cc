@@ -41,8 +41,11 @@ std::string FormatDuration(std::chrono::milliseconds duration) {
   if (s < 120) return std::to_string(s) + " s";
   long long min = s / 60;
   if (min < 120) return std::to_string(min) + " min";
-  return std::to_string(min / 60) + " h" +
-         (min % 60 ? " " + std::to_string(min % 60) + " min" : "");
+  // Appended: GCC 12 -O3 warns (-Wrestrict, a false alarm) on `" " + std::to_string(…) + …`.
+  std::string text = std::to_string(min / 60);
+  text.append(" h");
+  if (min % 60) text.append(" ").append(std::to_string(min % 60)).append(" min");
+  return text;
 }
 
 }  // namespace nemo

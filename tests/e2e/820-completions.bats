@@ -87,18 +87,18 @@ bash_candidates() {
   report_failures
 }
 
-@test "bash: nemo completes its commands, and a command's flags through the command's own completion" {
-  [[ -x $NEMO_BIN/nemo ]] || skip "nemo is not built"
+@test "bash: nemo-video completes its commands, and a command's flags through the command's own completion" {
+  [[ -x $NEMO_BIN/nemo-video ]] || skip "nemo-video is not built"
   run bash --norc --noprofile -c '
     for f in "$0"/completions/bash/*; do source "$f"; done
-    COMP_WORDS=(nemo ""); COMP_CWORD=1; _nemo nemo "" nemo; printf "%s\n" "${COMPREPLY[@]}"' "$NEMO_SOURCE_DIR"
-  for cmd in $(program_subcommands nemo); do
-    grep -qx "$cmd" <<<"$output" || fail_with "bash: nemo does not offer $cmd"
+    COMP_WORDS=(nemo-video ""); COMP_CWORD=1; _nemo_video nemo-video "" nemo-video; printf "%s\n" "${COMPREPLY[@]}"' "$NEMO_SOURCE_DIR"
+  for cmd in $(program_subcommands nemo-video); do
+    grep -qx "$cmd" <<<"$output" || fail_with "bash: nemo-video does not offer $cmd"
   done
-  for cmd in $(program_subcommands nemo); do
+  for cmd in $(program_subcommands nemo-video); do
     [[ -x $NEMO_BIN/nemo-$cmd && -f $(completion_file bash "nemo-$cmd") ]] || continue
-    [ "$(bash_candidates nemo "$cmd" | sort)" = "$(bash_candidates "nemo-$cmd" | sort)" ] ||
-      fail_with "bash: nemo $cmd -- offers other flags than nemo-$cmd --"
+    [ "$(bash_candidates nemo-video "$cmd" | sort)" = "$(bash_candidates "nemo-$cmd" | sort)" ] ||
+      fail_with "bash: nemo-video $cmd -- offers other flags than nemo-$cmd --"
   done
   report_failures
 }

@@ -5,10 +5,10 @@
 NEMO_SOURCE_DIR=${NEMO_SOURCE_DIR:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 NEMO_BUILD_DIR=${NEMO_BUILD_DIR:-$(cd "$NEMO_BIN/.." && pwd)}
 
-# The programs in <build>/bin, one per line: nemo and nemo-*.
+# The programs in <build>/bin, one per line: nemo-* (the front door is nemo-video).
 built_programs() {
   local f
-  for f in "$NEMO_BIN"/nemo "$NEMO_BIN"/nemo-*; do
+  for f in "$NEMO_BIN"/nemo-*; do
     [[ -f $f && -x $f ]] && basename "$f"
   done
   return 0
