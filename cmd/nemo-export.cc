@@ -242,7 +242,8 @@ int main(int argc, char** argv) {
     nemo::DownloadResult result = nemo::Download(api, download);
     bar.Finish();
     if (prog.flags().verbose) {  // like the request log lines of -v, whatever stderr is
-      std::fprintf(stderr, "nemo-export: saved %s (%lld ms, %lld bytes: hashed, fsync'ed, in place)\n",
+      std::fprintf(stderr,
+                   "nemo-export: saved %s (%lld ms, %lld bytes: hashed, fsync'ed, in place)\n",
                    result.file.c_str(), static_cast<long long>(result.elapsed_ms),
                    static_cast<long long>(result.bytes));
     }

@@ -74,7 +74,9 @@ int main(int argc, char** argv) {
       args[0] = prog.data();
       if (access(local.c_str(), X_OK) == 0) execv(local.c_str(), args.data() + 0);
       execvp(prog.c_str(), args.data());
-      std::fprintf(stderr, "nemo-video: %s: not a command\nhint: run `nemo-video help` for the list\n", cmd.c_str());
+      std::fprintf(stderr,
+                   "nemo-video: %s: not a command\nhint: run `nemo-video help` for the list\n",
+                   cmd.c_str());
       return 2;
     }
     PrintHelp(stdout);
@@ -86,7 +88,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd.empty() || cmd[0] == '-' || cmd.find('/') != std::string::npos) {
-    std::fprintf(stderr, "nemo-video: %s: unknown option\nhint: run `nemo-video help`\n", cmd.c_str());
+    std::fprintf(stderr, "nemo-video: %s: unknown option\nhint: run `nemo-video help`\n",
+                 cmd.c_str());
     return 2;
   }
   std::string prog = "nemo-" + cmd;

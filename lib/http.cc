@@ -348,8 +348,9 @@ HttpResponse Http::Once(const HttpRequest& request, Attempt& attempt) {
                                   .count());
   if (options_.verbose) {
     std::fprintf(
-        stderr, "%s: < %ld %s (%ld ms, %lld bytes)%s\n", program_invocation_short_name, response.status,
-        RedactSecrets(request.url).c_str(), ms, static_cast<long long>(response.body_bytes),
+        stderr, "%s: < %ld %s (%ld ms, %lld bytes)%s\n", program_invocation_short_name,
+        response.status, RedactSecrets(request.url).c_str(), ms,
+        static_cast<long long>(response.body_bytes),
         code == CURLE_OK ? "" : (std::string(" curl: ") + curl_easy_strerror(code)).c_str());
   }
 
@@ -373,8 +374,8 @@ HttpResponse Http::Once(const HttpRequest& request, Attempt& attempt) {
     long os_errno = 0;
     curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &os_errno);
     std::string why = code == CURLE_COULDNT_RESOLVE_HOST ? "unknown host"
-                      : os_errno != 0 ? std::strerror(static_cast<int>(os_errno))
-                                      : "no answer";
+                      : os_errno != 0                    ? std::strerror(static_cast<int>(os_errno))
+                                                         : "no answer";
     if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
     bool loopback = IsLoopbackBase(request.url);
     throw Error(kExitNetwork,
