@@ -33,7 +33,7 @@ struct ApiChoice {
   bool environment_token = true;
 };
 
-// The rule behind "a context's api never redirects a token" (SPEC.md; nemo(7), SECURITY). The
+// The rule behind "a context's api never redirects a token" (nemo-video(7), SECURITY). The
 // environment and the command line are the user's word; a context on stdin is not (it may be a
 // saved file or someone else's pipeline):
 //   --api                  wins, with NEMO_TOKEN (the user named it);

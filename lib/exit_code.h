@@ -1,4 +1,4 @@
-// The exit codes of every nemo program: the table in SPEC.md "Errors and exit codes", and nemo(7).
+// The exit codes of every nemo-* program: the table of EXIT STATUS in nemo-video(7).
 #pragma once
 
 namespace nemo {

@@ -103,6 +103,40 @@ bash_candidates() {
   report_failures
 }
 
+# Completes WORDS… with the cursor on CUR in DIR, in a shell without the bash-completion package
+# and with extglob off (bash's default); prints the candidates, then "extglob=on|off" after.
+bash_files_offered() {
+  local dir=$1 cur=$2
+  shift 2
+  (cd "$dir" && bash --norc --noprofile -c '
+    shopt -u extglob
+    for f in "$0"/completions/bash/*; do source "$f"; done
+    spec=$(complete -p "$1") || exit 3
+    fn=$(sed -n "s/.*-F \([^ ]*\).*/\1/p" <<<"$spec")
+    cur=${@: -1}
+    COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+    "$fn" "$1" "$cur" "${COMP_WORDS[COMP_CWORD-1]}"
+    printf "%s\n" "${COMPREPLY[@]}"
+    shopt -q extglob && echo extglob=on || echo extglob=off
+  ' "$NEMO_SOURCE_DIR" "$@" "$cur")
+}
+
+@test "bash completes -f FILE and upload files by extension without bash-completion or extglob" {
+  d=$BATS_TEST_TMPDIR/files
+  mkdir -p "$d/sub"
+  touch "$d/notes.txt" "$d/brief.PDF" "$d/post.docx" "$d/photo.png" "$d/clip.MP4" "$d/data.bin"
+  run bash_files_offered "$d" "" nemo-send -f
+  [ "$status" -eq 0 ]
+  for f in notes.txt brief.PDF post.docx sub extglob=off; do grep -qx "$f" <<<"$output"; done
+  for f in photo.png clip.MP4 data.bin; do ! grep -qx "$f" <<<"$output"; done
+  run bash_files_offered "$d" "" nemo-upload
+  [ "$status" -eq 0 ]
+  for f in photo.png clip.MP4 sub extglob=off; do grep -qx "$f" <<<"$output"; done
+  for f in notes.txt data.bin; do ! grep -qx "$f" <<<"$output"; done
+  run bash_files_offered "$d" "no" nemo-send --file
+  [ "$(grep -v extglob <<<"$output")" = notes.txt ]
+}
+
 @test "zsh -n accepts every zsh completion (when zsh is installed)" {
   command -v zsh >/dev/null || skip "zsh is not installed"
   for f in "$NEMO_SOURCE_DIR"/completions/zsh/_*; do

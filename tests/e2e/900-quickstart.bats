@@ -46,14 +46,19 @@ setup() {
   jq -e '.streams | any(.codec_type == "video" and .codec_name == "h264")' <<<"$probe"
   jq -e '.streams | any(.codec_type == "audio" and .codec_name == "aac")' <<<"$probe"
   [ "$(jq -r '.format.duration | tonumber | round' <<<"$probe")" -eq 10 ]
-  [[ $stderr == *"demo: wrote $BATS_TEST_TMPDIR/nemo-demo.mp4"* ]]
+  [[ $stderr == *"] wrote $BATS_TEST_TMPDIR/nemo-demo.mp4 and $BATS_TEST_TMPDIR/nemo-demo.png"* ]]
+  # One progress line per step ("demo: [2/3 0m01s] …"), then ffprobe's line: nothing else.
+  [ "$(grep -c '^demo: \[[0-9]/[0-9] [0-9]*m[0-9][0-9]s\] ' <<<"$stderr")" -eq 3 ]
+  [ "$(grep -vc '^demo: \[' <<<"$stderr")" -eq 1 ]
   # And its contact sheet beside it.
   [ "$(jq -r .contact_sheet <<<"$output")" = "$BATS_TEST_TMPDIR/nemo-demo.png" ]
   [ "$(ffprobe -v error -show_entries stream=codec_name -of csv=p=0 nemo-demo.png)" = png ]
   [[ $stderr != *"building"* ]]
   # The demo kept to its own config dir and stopped its sandbox.
   [ ! -e "$XDG_CONFIG_HOME/nemovideo" ]
-  api=$(sed -n 's/^demo: nemo-sandbox is listening on //p' <<<"$stderr")
+  # and its own journal: nothing in the caller's state directory.
+  [ ! -e "$XDG_STATE_HOME/nemovideo" ]
+  api=$(sed -n 's/^demo: \[[^]]*\] nemo-sandbox is listening on //p' <<<"$stderr")
   [[ $api == http://127.0.0.1:* ]]
   run curl -s -o /dev/null "$api/_sandbox/counters"
   [ "$status" -ne 0 ]
