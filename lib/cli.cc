@@ -216,6 +216,7 @@ Api Program::MakeApi(const nlohmann::json& context) const {
     Note("NEMO_TOKEN is not sent to " + config.api_base +
          ", which only the context names; using the token stored for it or minted there");
   }
+  config.note = [this](const std::string& note) { Note(note); };
   return Api(std::move(config));
 }
 

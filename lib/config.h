@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -25,6 +26,9 @@ struct Config {
   // NEMO_TOKEN may be sent to api_base. False when the base is a loopback sandbox that only a
   // context named: such a base gets the tokens stored for it or minted there, never NEMO_TOKEN.
   bool environment_token = true;
+  // Where notes for people go (Program::Note: on a terminal, not with --quiet), such as the
+  // account the first anonymous token created; none when unset.
+  std::function<void(const std::string&)> note;
 };
 
 // The API base a run talks to, and whether NEMO_TOKEN may go there.

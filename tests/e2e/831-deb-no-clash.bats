@@ -30,7 +30,7 @@ files_of() { sed -e 's#\.gz$##' "$1" | sort -u; }
   [ "$(dpkg-deb -f "$DEB" Package)" = nemo-video ]
   maintainer=$(dpkg-deb -f "$DEB" Maintainer)
   [[ $maintainer == *@* && $maintainer != *localhost* ]]
-  [[ $DEB == */nemo-video-* ]]
+  [[ $DEB == */nemo-video_* ]]
 }
 
 @test "the .deb holds /usr/bin/nemo-video and its pages, and no /usr/bin/nemo, nemo.1 or nemovideo" {
