@@ -137,6 +137,31 @@ bash_files_offered() {
   [ "$(grep -v extglob <<<"$output")" = notes.txt ]
 }
 
+@test "nemo-sandbox --fault completes every fault of the sandbox's table (--list-faults)" {
+  [[ -x $NEMO_BIN/nemo-sandbox ]] || skip "nemo-sandbox is not built"
+  faults=$("$NEMO_BIN/nemo-sandbox" --list-faults | cut -f1 | sort)
+  # The table's own: one NAME<TAB>description line each, error_dialect and inject among them.
+  [ "$(wc -l <<<"$faults")" -ge 29 ]
+  grep -qx error_dialect <<<"$faults"
+  grep -qx inject <<<"$faults"
+  offered=$(PATH=$NEMO_BIN:$PATH bash_candidates_after nemo-sandbox --fault | sort)
+  [ "$offered" = "$faults" ]
+  # zsh and fish ask the same table.
+  grep -q -- '--list-faults' "$(completion_file zsh nemo-sandbox)"
+  grep -q -- '--list-faults' "$(completion_file fish nemo-sandbox)"
+}
+
+# Like bash_candidates, with the cursor on an empty word right after the given words.
+bash_candidates_after() {
+  bash --norc --noprofile -c '
+    for f in "$0"/completions/bash/*; do source "$f"; done
+    fn=$(complete -p "$1" | sed -n "s/.*-F \([^ ]*\).*/\1/p")
+    COMP_WORDS=("$@" ""); COMP_CWORD=$#; COMP_LINE="$* "; COMP_POINT=${#COMP_LINE}
+    "$fn" "$1" "" "${COMP_WORDS[COMP_CWORD-1]}"
+    printf "%s\n" "${COMPREPLY[@]}"
+  ' "$NEMO_SOURCE_DIR" "$@"
+}
+
 @test "zsh -n accepts every zsh completion (when zsh is installed)" {
   command -v zsh >/dev/null || skip "zsh is not installed"
   for f in "$NEMO_SOURCE_DIR"/completions/zsh/_*; do
