@@ -101,7 +101,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
   run --separate-stderr nemo-auth status
   [ "$status" -eq 0 ]
   [ "${#stderr_lines[@]}" -eq 1 ]
-  [[ ${stderr_lines[0]} == "nemo: warning: $creds was readable by others; its mode is now 0600" ]]
+  [[ ${stderr_lines[0]} == "nemo-auth: warning: $creds was readable by others; its mode is now 0600" ]]
   [ "$(stat -c %a "$creds")" = 600 ]
   jq -e .tokens "$creds" >/dev/null
 }
