@@ -278,18 +278,9 @@ int64_t Faults::TakeBreak() {
   return after;
 }
 
-// The names only, wrapped: --help must fit one screen; nemo-sandbox(1) explains each fault.
-std::string Faults::Help() {
-  std::string out, line(1, ' ');
-  for (const auto& d : Defs()) {
-    std::string name = d.name;
-    if (line.size() + name.size() + 1 > 108) {  // as wide as the widest option line
-      out.append(line).append("\n");
-      line.assign(1, ' ');  // not = " ": GCC 12 warns -Wrestrict on that (a false positive)
-    }
-    line.append(" ").append(name);
-  }
-  out.append(line).append("\n");
+std::vector<std::pair<std::string, std::string>> Faults::List() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& d : Defs()) out.emplace_back(d.name, d.help);
   return out;
 }
 

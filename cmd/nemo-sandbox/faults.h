@@ -5,6 +5,8 @@
 
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -34,7 +36,8 @@ class Faults {
   // For a download starting now: the byte count after which to break it, or 0.
   int64_t TakeBreak();
 
-  static std::string Help();  // one line per fault, for --help
+  // Every fault's name and one-line description, in the table's order (--list-faults).
+  static std::vector<std::pair<std::string, std::string>> List();
 
  private:
   std::mutex mu_;

@@ -1,17 +1,22 @@
 // nemo-sandbox: a local server that fakes the NemoVideo API for offline use, demos and tests.
 // main() reads the flags, starts the API and CDN listeners, prints the ready line and waits for
 // SIGTERM/SIGINT; everything else lives in the files named in routes.h.
+#include <fcntl.h>
 #include <httplib.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <future>
 #include <iostream>
 #include <thread>
 
+#include "daemon.h"
 #include "exit_code.h"
 #include "log.h"
 #include "render.h"
@@ -35,18 +40,19 @@ struct Flags {
   std::vector<std::string> faults;
   bool allow_remote = false;
   bool host_given = false;
+  bool daemon = false, stop = false, list_faults = false, verbose = false;
+  std::string log;  // --log FILE: the request log and messages go there
 };
 
 // CLI11 puts a blank line before the footer already.
 const char* kFooter =
-    R"(Durations: 500ms, 2s, 1m, 1h, 7d or plain seconds. Sizes: 500MiB, 10MB, 1k or plain bytes.
-When ready it prints {"api":"http://127.0.0.1:PORT","cdn":"http://localhost:CDNPORT"}.
-Faults (--fault NAME[=VALUE]; at run time POST/GET/DELETE /_sandbox/faults), see nemo-sandbox(1):
-%FAULTS%Test controls (no auth): GET /_sandbox/counters, /_sandbox/sessions/SID; POST /_sandbox/credits.
+    R"FOOTER(Durations: 500ms, 2s, 1m, 1h, 7d or plain seconds. Sizes: 500MiB, 10MB, 1k or plain bytes.
+Faults: --fault NAME[=VALUE] or /_sandbox/faults (--list-faults names them); see nemo-sandbox(1).
 
-Example:
-  nemo-sandbox --work-time 300ms --render-time 500ms --fault silent
-)";
+Examples:
+  eval "$(nemo-sandbox --daemon --work-time 300ms)"  # sets NEMO_API_URL and NEMO_SANDBOX_PID
+  nemo-sandbox --stop
+)FOOTER";
 
 void Parse(int argc, char** argv, Flags& f) {
   CLI::App app{"A local fake of the NemoVideo API (scripted agent, ffmpeg renderer, faults)",
@@ -104,9 +110,15 @@ void Parse(int argc, char** argv, Flags& f) {
   app.add_option("--fault", f.faults, "Switch a fault on (repeatable; see below)")
       ->type_name("NAME[=VALUE]");
   app.add_flag("--quiet", f.opt.quiet, "No request log on stderr");
-  std::string footer = kFooter;
-  footer.replace(footer.find("%FAULTS%"), 8, sandbox::Faults::Help());
-  app.footer(footer);
+  app.add_flag("--daemon", f.daemon,
+               "Run in the background; once listening print shell lines setting NEMO_API_URL "
+               "and NEMO_SANDBOX_PID (eval them); quiet unless --log or -v");
+  app.add_flag("--stop", f.stop, "Stop the sandbox NEMO_SANDBOX_PID names, and exit");
+  app.add_option("--log", f.log, "Append the request log and messages to FILE")->type_name("FILE");
+  app.add_flag("-v,--verbose", f.verbose, "With --daemon: keep the request log on stderr");
+  app.add_flag("--list-faults", f.list_faults,
+               "Print every fault as NAME<TAB>description, and exit");
+  app.footer(kFooter);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -117,6 +129,13 @@ void Parse(int argc, char** argv, Flags& f) {
     Die(nemo::kExitUsage, e.what());
   }
   f.host_given = host->count() > 0;
+  if (f.list_faults) {
+    sandbox::ListFaults();
+    std::exit(nemo::kExitOk);
+  }
+  if (f.stop) std::exit(sandbox::StopDaemon());
+  // A daemon's stderr is /dev/null: a request log would go nowhere, so do not write one.
+  if (f.daemon && f.log.empty() && !f.verbose) f.opt.quiet = true;
   auto duration = [](const std::string& name, const std::string& text) {
     auto d = sandbox::ParseDuration(text);
     if (!d) Die(nemo::kExitUsage, name + ": not a duration: " + text + " (e.g. 500ms, 2s, 1m)");
@@ -179,6 +198,17 @@ std::string MakeStateDir(Options& opt, bool* temporary) {
 int main(int argc, char** argv) {
   Flags f;
   Parse(argc, argv, f);
+  if (f.daemon) sandbox::CloseInheritedFds();
+  int log_fd = -1;
+  if (!f.log.empty()) {
+    log_fd = open(f.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log_fd < 0) Die(nemo::kExitUsage, "--log " + f.log + ": " + std::strerror(errno));
+    if (!f.daemon) {  // a daemon moves its stderr there once it has forked
+      dup2(log_fd, STDERR_FILENO);
+      close(log_fd);
+      log_fd = -1;
+    }
+  }
 
   // Signals go to the sigwait below, not to whichever thread happens to run.
   sigset_t stop_signals;
@@ -263,8 +293,18 @@ int main(int argc, char** argv) {
                           : (svr.bind_to_port(bind_host, port) ? port : -1);
     if (bound <= 0) {
       if (temporary) std::filesystem::remove_all(state_dir, ec);
-      Die(nemo::kExitInternal, std::string("cannot listen for the ") + what + " on " + bind_host +
-                                   ":" + std::to_string(port));
+      std::string addr =
+          (bind_host.find(':') != std::string::npos ? "[" + bind_host + "]" : bind_host) + ":" +
+          std::to_string(port);
+      std::string why = port == 0 ? "" : sandbox::BindError(bind_host, port);
+      if (why.empty()) why = "no free port";
+      std::fprintf(stderr, "nemo-sandbox: cannot listen on %s: %s\n", addr.c_str(), why.c_str());
+      std::string flag = std::string(what) == "API" ? "--port" : "--cdn-port";
+      std::fprintf(stderr,
+                   "hint: that is the %s port; another program (another nemo-sandbox?) may hold "
+                   "it: give another %s, or %s 0 to pick a free one\n",
+                   what, flag.c_str(), flag.c_str());
+      std::exit(nemo::kExitInternal);
     }
     return bound;
   };
@@ -287,9 +327,11 @@ int main(int argc, char** argv) {
       if (sb.stopping) return;
     }
   };
+  if (f.daemon) sandbox::Daemonize(sb.api_url, log_fd);
   std::thread api_thread([&] { serve(api, api_port, "API"); });
   std::thread cdn_thread([&] { serve(cdn, cdn_port, "CDN"); });
   // Bound sockets already listen (connections queue in the backlog), so this line is the truth.
+  // (A daemon's stdout is /dev/null: its parent printed the shell lines instead.)
   std::printf("%s\n", nlohmann::json{{"api", sb.api_url}, {"cdn", sb.cdn_url}}.dump().c_str());
   std::fflush(stdout);
 

@@ -30,11 +30,14 @@ anon() {  # CLIENT_ID → the whole reply
   [ "$status" -eq 2 ]
   run nemo-sandbox --port "${SANDBOX_API##*:}"  # in use: refused, not shared
   [ "$status" -eq 1 ]
-  [ "${#lines[@]}" -eq 1 ]
+  [ "${#lines[@]}" -eq 2 ]
+  [[ ${lines[0]} == *": address already in use" && ${lines[1]} == "hint: "* ]]
   run nemo-sandbox --help
   [ "$status" -eq 0 ]
-  [[ $output == *"break_download_after"* ]]
+  [[ $output == *"--list-faults"* ]]
   [[ $output == *"Example"* ]]
+  run nemo-sandbox --list-faults
+  [[ $output == *"break_download_after"$'\t'* ]]
 }
 
 @test "a token request without X-Client-Id is HTTP 400" {
