@@ -82,9 +82,11 @@ int main(int argc, char** argv) {
       if (!from_env) stored = api.StoredCredentials();
       st["token_source"] = from_env ? "environment" : stored ? "stored" : "none";
       if (stored) {
-        st["user_id"] = stored->user_id;
-        st["expires_at"] = stored->expires_at;
-        st["kind"] = stored->kind;
+        // Unknown is null, not "" (a registered token comes with no user id or expiry).
+        auto known = [](const std::string& v) { return v.empty() ? nlohmann::json() : nlohmann::json(v); };
+        st["user_id"] = known(stored->user_id);
+        st["expires_at"] = known(stored->expires_at);
+        st["kind"] = known(stored->kind);
       }
       bool valid = false;
       if (from_env || (stored && !nemo::IsExpired(*stored))) {

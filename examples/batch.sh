@@ -7,7 +7,7 @@
 # The n-th prompt becomes DIR/<n>.mp4 (DIR defaults to out). Prints one JSON line per video as it
 # finishes: {"n","source","ok","exit","file","bytes","sha256","session_id","render","error"}.
 # Exits 0 when every video was made, else with the exit status of the first failed one (in input
-# order; see nemo(7) for the table). Before starting it says how many videos the credits allow
+# order; see nemo-video(7) for the table). Before starting it says how many videos the credits allow
 # (about $NEMO_GENERATION_COST, default 100, each) and stops with exit 5 when they allow none.
 # A re-run after a kill sends nothing twice (nemo-send's journal). NEMO_BIN, when set, is put
 # first on PATH.

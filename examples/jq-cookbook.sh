@@ -18,7 +18,7 @@ credits_left() {
   nemo-auth credits | jq .credits.available
 }
 list_uploads() {
-  jq -r '.uploads[] | [.filename, .file_type, .size] | @tsv' promo.json
+  jq -r '.uploads[]? | [.filename, .file_type, .size] | @tsv' promo.json
 }
 track_summary() {
   nemo-state <promo.json | jq -r .summary

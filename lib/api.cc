@@ -1,5 +1,6 @@
 #include "api.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 
@@ -133,6 +134,12 @@ Credentials Api::AcquireAnonymousToken(const std::string& stale_token) {
     minted_credits_ = data["credits"].get<long long>();
   }
   StoreCredentials(config_.config_dir, c);
+  // The first token on this machine is an account the user did not ask for by name: say so once.
+  if (!stored && config_.note) {
+    config_.note("created an anonymous NemoVideo account for this machine: " +
+          std::to_string(minted_credits_.value_or(100)) +
+          " credits, valid 7 days (`nemo-session link` gives a link to keep it by signing up)");
+  }
   return c;
 }
 
@@ -160,6 +167,17 @@ HttpRequest Api::Prepare(HttpRequest request) {
 bool Api::RefreshOrThrow(const Error& e, int attempt) {
   if (attempt == 0 && RefreshAfter(e)) return true;
   if (IsAuthFailure(e) && source_ == TokenSource::kEnvironment) throw EnvironmentTokenRefused(e);
+  // A registered token is never replaced by an anonymous one behind the user's back, so
+  // "run nemo-auth" would fail the same way: say the two ways out.
+  if (IsAuthFailure(e) && e.http_status() != 403 && source_ == TokenSource::kStored &&
+      credentials_.kind == "registered") {
+    throw Error(e.exit_code(),
+                std::string("the stored registered token was refused (expired or revoked): ") +
+                    e.what(),
+                "store a new one with `nemo-auth login --with-token <token.txt`, or "
+                "`nemo-auth logout` to go back to an anonymous token",
+                e.api_code(), e.http_status());
+  }
   throw e;
 }
 
@@ -204,8 +222,8 @@ Api::Reply Api::Exchange(HttpRequest request, Plain plain, bool with_token) {
         auto pause = http_.RetryAfter(response);
         if (request.timeout_ms > 0 && pause.count() >= request.timeout_ms) throw;
         if (http_.options().verbose) {
-          std::fprintf(stderr, "nemo: rate limited; retrying once in %lld ms\n",
-                       static_cast<long long>(pause.count()));
+          std::fprintf(stderr, "%s: rate limited; retrying once in %lld ms\n",
+                       program_invocation_short_name, static_cast<long long>(pause.count()));
         }
         SleepOrInterrupt(pause);
         --attempt;  // not a refusal of the token: the one refresh is still there

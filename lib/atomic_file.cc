@@ -17,7 +17,10 @@ namespace fs = std::filesystem;
 AtomicFile::AtomicFile(const fs::path& target, int mode, int error_exit, std::string_view suffix)
     : target_(target), error_exit_(error_exit) {
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+  // Built by appending: GCC 12 -O3 warns (-Wrestrict, a false alarm) on `"." + string + "…"`.
+  std::string name = ".";
+  name.append(target.filename().string()).append(".XXXXXX");
+  std::string tmpl = (dir / name).string();
   tmpl += suffix;
   fd_ = mkostemps(tmpl.data(), static_cast<int>(suffix.size()), O_CLOEXEC);
   if (fd_ < 0) Fail("cannot create a temporary file", errno);

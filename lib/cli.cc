@@ -16,6 +16,7 @@
 #include "http.h"
 #include "interrupt.h"
 #include "terminal.h"
+#include "text.h"
 
 namespace nemo {
 namespace {
@@ -35,6 +36,83 @@ void InstallSignalHandlers() {
   // A closed stdout (`| head -c1`) must not be reported as an error: writes see EPIPE and the
   // program leaves quietly (see WriteJson's callers).
   signal(SIGPIPE, SIG_IGN);
+}
+
+// --help as people read it: "-h, --help" and the value's name alone ("<n>", "{mp4}"), without
+// the validator's own text that CLI11 appends (":NONNEGATIVE", ":INT in [1 - 64]", ":{mp4}").
+class HelpFormatter : public CLI::Formatter {
+ public:
+  std::string make_option_name(const CLI::Option* opt, bool is_positional) const override {
+    std::string names = CLI::Formatter::make_option_name(opt, is_positional);
+    std::string out;
+    for (char c : names) {
+      out += c;
+      if (c == ',') out += ' ';
+    }
+    return out;
+  }
+  std::string make_option_opts(const CLI::Option* opt) const override {
+    if (opt->get_type_size() == 0 || !opt->get_option_text().empty()) {
+      return CLI::Formatter::make_option_opts(opt);
+    }
+    std::string type = opt->get_type_name();
+    type = type.substr(0, type.find(':'));
+    return type.empty() ? "" : " " + type;
+  }
+};
+
+// Every long option of `app` and of the subcommands it parsed ("--output"), for "did you mean".
+void CollectLongOptions(const CLI::App* app, std::vector<std::string>& out) {
+  for (const CLI::Option* opt : app->get_options()) {
+    for (const auto& name : opt->get_lnames()) out.push_back("--" + name);
+  }
+  for (const CLI::App* sub : app->get_subcommands()) CollectLongOptions(sub, out);
+}
+
+// A CLI11 parse error in the suite's voice: "what: why" and a hint, with "did you mean" for a
+// mistyped flag or subcommand (CLI11 says "The following arguments were not expected: …").
+Error UsageError(const CLI::App& app, const std::string& program, const CLI::ParseError& e) {
+  std::string help_hint = "run `" + program + " --help` for usage";
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    std::vector<std::string> extras = app.remaining(true);
+    std::string word;
+    for (const auto& arg : extras) {
+      if (arg.size() > 1 && arg[0] == '-') {
+        word = arg;
+        break;
+      }
+    }
+    if (!word.empty()) {
+      word = word.substr(0, word.find('='));
+      std::vector<std::string> names;
+      CollectLongOptions(&app, names);
+      std::string guess = word.rfind("--", 0) == 0 ? ClosestMatch(word, names) : "";
+      return Error(kExitUsage, word + ": unknown option",
+                   guess.empty() ? help_hint : "did you mean " + guess + "?");
+    }
+    word = extras.empty() ? std::string() : extras.front();
+    if (app.get_subcommands().empty() && !app.get_subcommands({}).empty()) {
+      std::vector<std::string> names;
+      for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+      std::string guess = ClosestMatch(word, names);
+      if (!guess.empty()) {
+        return Error(kExitUsage, word + ": unknown command",
+                     "did you mean `" + program + " " + guess + "`?");
+      }
+    }
+    return Error(kExitUsage, word + ": unexpected argument", help_hint);
+  }
+  // CLI11's own sentence ("--jobs: Value 0 not in range [1 - 64]", "--output: 1 required TEXT
+  // missing"), on one line and in lower case after its subject.
+  std::string message = e.what();
+  for (char& c : message)
+    if (c == '\n') c = ' ';
+  std::size_t colon = message.find(": ");
+  std::size_t first = colon == std::string::npos ? 0 : colon + 2;
+  if (first < message.size() && message.compare(first, 3, "INT") != 0) {
+    message[first] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[first])));
+  }
+  return Error(kExitUsage, message, help_hint);
 }
 
 std::string ScanErrorFormat(int argc, char** argv) {
@@ -60,7 +138,8 @@ Program::Program(std::string name, std::string summary, std::string example)
   app_.set_version_flag("--version", name_ + " " + NEMO_VERSION + " (" + CurlVersion() + ")",
                         "Show the version (and libcurl's) and exit");
   app_.footer("Example:\n  " + example + "\n\nExit status and the context keys: see " + name_ +
-              "(1) and nemo(7).");
+              "(1) and nemo-video(7).");
+  app_.formatter(std::make_shared<HelpFormatter>());
   app_.get_formatter()->column_width(28);
   app_.option_defaults()->group("Options");
   // Subcommands inherit this: common flags work after them too (`nemo-auth status -v`).
@@ -97,10 +176,7 @@ int Program::Run(int argc, char** argv, const std::function<int()>& body) {
       std::printf("%s\n", e.what());
       return kExitOk;
     } catch (const CLI::ParseError& e) {
-      std::string message = e.what();
-      for (char& c : message)
-        if (c == '\n') c = ' ';
-      throw Error(kExitUsage, message, "run `" + name_ + " --help` for usage");
+      throw UsageError(app_, name_, e);
     }
     if (!flags_.error_format.empty() && flags_.error_format != "text" &&
         flags_.error_format != "json") {
@@ -141,6 +217,7 @@ Api Program::MakeApi(const nlohmann::json& context) const {
     Note("NEMO_TOKEN is not sent to " + config.api_base +
          ", which only the context names; using the token stored for it or minted there");
   }
+  config.note = [this](const std::string& note) { Note(note); };
   return Api(std::move(config));
 }
 
@@ -168,7 +245,7 @@ void Program::WriteOutput(const std::string& text) const {
 void Program::Note(const std::string& message) const {
   // Notes are for people: only on a terminal (the spec's rule for everything but errors).
   if (!flags_.quiet && StderrIsTerminal()) {
-    std::fprintf(stderr, "%s: %s\n", name_.c_str(), message.c_str());
+    std::fprintf(stderr, "%s: %s\n", name_.c_str(), ForTerminal(message).c_str());
   }
 }
 

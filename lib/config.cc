@@ -90,12 +90,20 @@ ApiChoice ChooseApiBase(const std::optional<std::string>& flag,
               "the context's \"api\" " + named + " is not the configured API " + trusted +
                   ": a context never chooses where the token goes",
               "if you trust it, pass --api " + named + " or set NEMO_API_URL=" + named +
-                  "; see SECURITY in nemo(7)");
+                  "; see SECURITY in nemo-video(7)");
 }
 
 Config LoadConfig(const std::optional<std::string>& api_flag, const nlohmann::json& context,
                   bool verbose) {
   Config config;
+  // Set but empty is a mistake (`NEMO_API_URL=$(…)` that printed nothing), never "production":
+  // taken as unset, it sent the pipeline to the real service and minted a real token there.
+  const char* env_api = std::getenv("NEMO_API_URL");
+  if (env_api != nullptr && *env_api == '\0' && !(api_flag && !api_flag->empty())) {
+    throw Error(kExitUsage, "NEMO_API_URL: set but empty",
+                "unset NEMO_API_URL for the real service, or set it to an API base such as the "
+                "sandbox's (eval \"$(nemo-sandbox --daemon)\")");
+  }
   ApiChoice choice = ChooseApiBase(api_flag, ContextString(context, "api"), Env("NEMO_API_URL"));
   config.api_base = choice.base;
   config.environment_token = choice.environment_token;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -25,6 +26,9 @@ struct Config {
   // NEMO_TOKEN may be sent to api_base. False when the base is a loopback sandbox that only a
   // context named: such a base gets the tokens stored for it or minted there, never NEMO_TOKEN.
   bool environment_token = true;
+  // Where notes for people go (Program::Note: on a terminal, not with --quiet), such as the
+  // account the first anonymous token created; none when unset.
+  std::function<void(const std::string&)> note;
 };
 
 // The API base a run talks to, and whether NEMO_TOKEN may go there.
@@ -33,8 +37,8 @@ struct ApiChoice {
   bool environment_token = true;
 };
 
-// The rule behind "a context's api never redirects a token" (nemo(7), SECURITY, "The API base").
-// The environment and the command line are the user's word; a context on stdin is not (it may be a
+// The rule behind "a context's api never redirects a token" (nemo-video(7), SECURITY). The
+// environment and the command line are the user's word; a context on stdin is not (it may be a
 // saved file or someone else's pipeline):
 //   --api                  wins, with NEMO_TOKEN (the user named it);
 //   the configured base    NEMO_API_URL, else production: used with NEMO_TOKEN;

@@ -40,8 +40,8 @@ void RequireCredits(std::optional<long long> available, long long cost, bool gen
               "not enough credits: this " + std::string(generation ? "generation" : "edit") +
                   " costs about " + std::to_string(cost) + ", " + std::to_string(*available) +
                   " available; nothing was sent",
-              "top up (or register an anonymous account); `nemo-auth credits` shows the "
-              "balance; --cost 0 skips this check");
+              "get credits by signing up with the link `nemo-session link` prints, or top up on "
+              "nemovideo.com; `nemo-auth credits` shows the balance; --cost 0 skips this check");
 }
 
 CreditReservation::CreditReservation(Api& api, long long cost, bool generation,

@@ -282,9 +282,12 @@ bool DraftReady(const json& draft) {
 std::string TrackSummary(const json& draft) {
   std::vector<TrackInfo> tracks = DescribeAll(NormalizeDraft(draft));
   if (tracks.empty()) return "Timeline is empty";
-  std::string out = "Timeline (" + Count(static_cast<int>(tracks.size()), "track") + "):";
+  // Appended piece by piece: GCC 12 -O3 warns (-Wrestrict, a false alarm) on `" " + … + ". "`.
+  std::string out = "Timeline (";
+  out.append(Count(static_cast<int>(tracks.size()), "track")).append("):");
   for (std::size_t i = 0; i < tracks.size(); ++i) {
-    out += " " + std::to_string(i + 1) + ". " + tracks[i].label + ": " + tracks[i].Detail();
+    out.append(" ").append(std::to_string(i + 1)).append(". ").append(tracks[i].label);
+    out.append(": ").append(tracks[i].Detail());
   }
   return out;
 }

@@ -45,7 +45,9 @@ std::string HintFor(int exit_code, long status) {
     case kExitSessionNotFound:
       return "create a new session with `nemo-session`";
     case kExitNoCredits:
-      return "check `nemo-auth credits`; register or top up on nemovideo.com";
+      return "get credits by signing up with the link `nemo-session link` prints (the session and "
+             "the account move with you), or top up on nemovideo.com; `nemo-auth credits` shows "
+             "the balance";
     case kExitUnsupportedFile:
       return "supported: video mp4 mov avi webm mkv; image jpg png gif webp; audio mp3 wav m4a aac";
     case kExitFileTooLarge:

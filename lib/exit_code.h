@@ -1,4 +1,5 @@
-// The exit codes of every nemo program: the only source of them; nemo(7) has the table.
+// The exit codes of every nemo-* program, and the only source of them: the table of EXIT STATUS
+// in nemo-video(7) lists them.
 #pragma once
 
 #include <cerrno>

@@ -223,7 +223,8 @@ ExportResult Exporter::Run(Api& api, Journal& journal) {
   DownloadResult saved = Download(api, download);
   bar.Finish();
   if (r.verbose) {  // like the request log lines of -v, whatever stderr is
-    std::fprintf(stderr, "nemo: saved %s (%lld ms, %lld bytes: hashed, fsync'ed, in place)\n",
+    std::fprintf(stderr, "%s: saved %s (%lld ms, %lld bytes: hashed, fsync'ed, in place)\n",
+                 program.c_str(),
                  saved.file.c_str(), static_cast<long long>(saved.elapsed_ms),
                  static_cast<long long>(saved.bytes));
   }

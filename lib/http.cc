@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include <random>
 #include <thread>
 
+#include "config.h"
 #include "error.h"
 #include "interrupt.h"
 #include "output.h"
@@ -315,7 +317,7 @@ HttpResponse Http::Once(const HttpRequest& request, Attempt& attempt) {
 
   auto started = std::chrono::steady_clock::now();
   if (options_.verbose) {
-    std::fprintf(stderr, "nemo: > %s %s%s\n", request.method.c_str(),
+    std::fprintf(stderr, "%s: > %s %s%s\n", program_invocation_short_name, request.method.c_str(),
                  RedactSecrets(request.url).c_str(), send_token ? " (bearer token)" : "");
   }
   CURLcode code = curl_easy_perform(curl);
@@ -330,8 +332,9 @@ HttpResponse Http::Once(const HttpRequest& request, Attempt& attempt) {
                                   .count());
   if (options_.verbose) {
     std::fprintf(
-        stderr, "nemo: < %ld %s (%ld ms, %lld bytes)%s\n", response.status,
-        RedactSecrets(request.url).c_str(), ms, static_cast<long long>(response.body_bytes),
+        stderr, "%s: < %ld %s (%ld ms, %lld bytes)%s\n", program_invocation_short_name,
+        response.status, RedactSecrets(request.url).c_str(), ms,
+        static_cast<long long>(response.body_bytes),
         code == CURLE_OK ? "" : (std::string(" curl: ") + curl_easy_strerror(code)).c_str());
   }
 
@@ -348,6 +351,22 @@ HttpResponse Http::Once(const HttpRequest& request, Attempt& attempt) {
   std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(code);
   if (code == CURLE_OPERATION_TIMEDOUT) {
     throw Error(kExitTimeout, where + ": timed out: " + detail);
+  }
+  // Said plainly ("cannot connect to 127.0.0.1:1: connection refused"), not in curl's words; on
+  // loopback the likely cause is a sandbox that is not (or no longer) running.
+  if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST) {
+    long os_errno = 0;
+    curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &os_errno);
+    std::string why = code == CURLE_COULDNT_RESOLVE_HOST ? "unknown host"
+                      : os_errno != 0                    ? std::strerror(static_cast<int>(os_errno))
+                                                         : "no answer";
+    if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
+    bool loopback = IsLoopbackBase(request.url);
+    throw Error(kExitNetwork,
+                (code == CURLE_COULDNT_RESOLVE_HOST ? "cannot resolve " : "cannot connect to ") +
+                    where + ": " + why,
+                loopback ? "is nemo-sandbox running? (eval \"$(nemo-sandbox --daemon)\" starts one)"
+                         : "check the network and the API URL (--api, NEMO_API_URL)");
   }
   bool tls = code == CURLE_SSL_CONNECT_ERROR || code == CURLE_PEER_FAILED_VERIFICATION ||
              code == CURLE_SSL_CERTPROBLEM || code == CURLE_SSL_CACERT_BADFILE;
@@ -412,8 +431,8 @@ HttpResponse Http::Send(const HttpRequest& request) {
       retried_429 = true;
       auto after_wait = RetryAfter(response);
       if (options_.verbose) {
-        std::fprintf(stderr, "nemo: rate limited; retrying once in %lld ms\n",
-                     static_cast<long long>(after_wait.count()));
+        std::fprintf(stderr, "%s: rate limited; retrying once in %lld ms\n",
+                     program_invocation_short_name, static_cast<long long>(after_wait.count()));
       }
       if (wait(after_wait)) {
         --tries;

@@ -44,7 +44,10 @@ std::string Label(const std::string& path) {
 
 std::string Header(const std::string& path) { return kDocumentStart + Label(path) + " ---\n"; }
 std::string Footer(const std::string& path) {
-  return "\n" + std::string(kDocumentEnd) + Label(path) + " ---";
+  // Appended: GCC 12 -O3 warns (-Wrestrict, a false alarm) on `"\n" + std::string(…) + …`.
+  std::string footer = "\n";
+  footer.append(kDocumentEnd).append(Label(path)).append(" ---");
+  return footer;
 }
 
 std::string Trimmed(std::string text) {

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "terminal.h"
+#include "text.h"
 
 namespace nemo {
 
@@ -29,10 +30,10 @@ std::string FormatError(std::string_view program, const Error& error, ErrorForma
                                                 nlohmann::json::error_handler_t::replace) +
            "\n";
   }
-  std::string line = std::string(program) + ": " + message;
+  std::string line = std::string(program) + ": " + ForTerminal(message);
   if (error.api_code() != 0) line += " [" + std::to_string(error.api_code()) + "]";
   line += "\n";
-  if (!hint.empty()) line += "hint: " + hint + "\n";
+  if (!hint.empty()) line += "hint: " + ForTerminal(hint) + "\n";
   return line;
 }
 
@@ -44,7 +45,7 @@ void PrintError(std::string_view program, const Error& error, ErrorFormat format
 
 void PrintWarning(std::string_view program, std::string_view message) {
   std::fprintf(stderr, "%.*s: warning: %s\n", static_cast<int>(program.size()), program.data(),
-               RedactSecrets(std::string(message)).c_str());
+               ForTerminal(RedactSecrets(std::string(message))).c_str());
 }
 
 std::string DumpJson(const nlohmann::json& value, bool pretty) {

@@ -140,7 +140,8 @@ int OpenPrivateFile(const fs::path& path, bool tighten) {
                std::strerror(errno),
            "chmod 600 " + path.string(), false);
     }
-    PrintWarning("nemo", path.string() + " was readable by others; its mode is now 0600");
+    PrintWarning(program_invocation_short_name,
+                 path.string() + " was readable by others; its mode is now 0600");
   }
   // Reads block from here on (O_NONBLOCK was for the open only).
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "terminal.h"
+#include "text.h"
 
 namespace nemo {
 
@@ -59,7 +60,8 @@ void ProgressBar::Draw(bool final) {
     percent = static_cast<int>(100.0 * static_cast<double>(done_) / static_cast<double>(total_));
     if (percent > 100) percent = 100;
     int filled = percent / 5;
-    bar = "[" + std::string(filled, '#') + std::string(20 - filled, ' ') + "]";
+    // Appended, not `"[" + std::string(…) + …`: GCC 12 -O3 warns (-Wrestrict) on that chain.
+    bar.append(1, '[').append(filled, '#').append(20 - filled, ' ').append(1, ']');
   }
   if (bytes_) {
     double rate = seconds > 0 ? static_cast<double>(done_) / seconds : 0;
@@ -77,7 +79,7 @@ void ProgressBar::Draw(bool final) {
     std::snprintf(line, sizeof line, "\r%s %s %3d%% %.0fs\x1b[K", label_.c_str(), bar.c_str(),
                   percent < 0 ? 0 : percent, seconds);
   }
-  std::fputs(line, stderr);
+  std::fputs(ForTerminal(line).c_str(), stderr);
   if (final) std::fputs("\n", stderr);
   std::fflush(stderr);
   drawn_ = true;

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "terminal.h"
+#include "text.h"
 
 namespace nemo {
 namespace {
@@ -101,7 +102,8 @@ void StatusLine::Event(const nlohmann::json& event) {
 void StatusLine::Tick(long long elapsed_ms) {
   elapsed_ms_ = elapsed_ms;
   if (mode_ == Mode::kLive) {
-    std::string line = program_ + ": " + activity_ + "\xE2\x80\xA6 " + ClockText(elapsed_ms);
+    std::string line =
+        ForTerminal(program_ + ": " + activity_ + "\xE2\x80\xA6 " + ClockText(elapsed_ms));
     if (line == drawn_) return;
     // \r back to the start, \x1b[K clears what a longer previous line left.
     std::fprintf(out_, "\r%s\x1b[K", line.c_str());

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nemo {
 
@@ -27,5 +28,17 @@ inline bool JsonTooDeep(std::string_view text) { return JsonNestsDeeperThan(text
 
 // `s` with ASCII letters lowered (header names, hosts, types: never the user's words).
 std::string AsciiLower(std::string_view s);
+
+// Whether the locale (LC_ALL, else LC_CTYPE, else LANG) is UTF-8. NO_COLOR has no say in it.
+bool Utf8Locale();
+
+// Text for a person's terminal: as is in a UTF-8 locale; else ASCII only ("…" "...", "→" "->",
+// "—" "-", any other character "?"), so LC_ALL=C never gets a byte it cannot show.
+std::string ForTerminal(std::string_view s);
+
+// "Did you mean …?": the candidate closest to `word` by edit distance (Levenshtein), when it is
+// at most 2 edits away (and closer than the word is long); "" otherwise. The one implementation
+// for mistyped flags, subcommands and the front door's commands.
+std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace nemo

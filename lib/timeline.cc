@@ -173,17 +173,8 @@ TimelineStyle TimelineStyleForStderr() {
   } else if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
     style.width = ws.ws_col;
   }
-  std::string locale;
-  for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
-    const char* v = std::getenv(name);
-    if (v && *v) {
-      locale = v;
-      break;
-    }
-  }
-  for (char& c : locale) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  bool utf8 = locale.find("utf-8") != std::string::npos || locale.find("utf8") != std::string::npos;
-  style.unicode = utf8 && std::getenv("NO_COLOR") == nullptr;
+  // The locale alone decides: NO_COLOR turns off colour, not the blocks of a UTF-8 chart.
+  style.unicode = Utf8Locale();
   return style;
 }
 

@@ -244,7 +244,9 @@ std::string ChordExpression(int root, const Mood& mood) {
   std::string sum;
   for (int semitones : mood.intervals) {
     double f = root * std::pow(2.0, semitones / 12.0);
-    sum += (sum.empty() ? "" : "+") + std::string("sin(2*PI*") + Num(f) + "*t)";
+    // Appended: GCC 12 -O3 warns (-Wrestrict, a false alarm) on `(… ? "" : "+") + std::string(…)`.
+    if (!sum.empty()) sum += '+';
+    sum.append("sin(2*PI*").append(Num(f)).append("*t)");
   }
   return "(" + sum + ")/" + std::to_string(mood.intervals.size()) + "*(0.775+0.225*sin(2*PI*" +
          Num(mood.pulse_hz) + "*t))";

@@ -68,7 +68,9 @@ std::string MessageText(const json& parts) {
   std::string text;
   for (const auto& p : parts) {
     if (p.is_object() && p.contains("text") && p["text"].is_string()) {
-      text += (text.empty() ? "" : "\n") + p["text"].get<std::string>();
+      // Appended: GCC 12 -O3 warns (-Wrestrict, a false alarm) on `(… ? "" : "\n") + string`.
+      if (!text.empty()) text += '\n';
+      text += p["text"].get<std::string>();
     }
   }
   return text;

@@ -94,24 +94,25 @@ teardown_file() { sandbox_stop; }
   [ "$output" = "$SANDBOX_API" ]
 }
 
-@test "nemo CMD runs nemo-CMD and passes its exit code through" {
-  run bash -c 'nemo auth | nemo session --name front | jq -r .session_id'
+@test "nemo-video CMD runs nemo-CMD and passes its exit code through" {
+  run bash -c 'nemo-video auth | nemo-video session --name front | jq -r .session_id'
   [ "$status" -eq 0 ]
   [[ $output == ses_* ]]
-  run nemo session link --session ses_nope --task task_nope
+  run nemo-video session link --session ses_nope --task task_nope
   [ "$status" -eq 4 ]
 }
 
-@test "nemo help lists every command and nemo --version names them" {
-  run nemo help
+@test "nemo-video help lists every command and nemo-video --version names them" {
+  run nemo-video help
   [ "$status" -eq 0 ]
   for c in auth session upload send state export sandbox; do [[ $output == *"  $c "* ]]; done
-  run nemo --version
-  [[ $output == "nemo 0.1.0 (libcurl/"* ]]
+  run nemo-video --version
+  [[ $output == "nemo-video 0.1.0 (libcurl/"* ]]
 }
 
 @test "a mistyped command is exit 2 with a suggestion" {
-  run --separate-stderr nemo sesion
+  run --separate-stderr nemo-video sesion
   [ "$status" -eq 2 ]
-  [[ $stderr == *"did you mean 'nemo session'"* ]]
+  [ "${stderr_lines[0]}" = "nemo-video: sesion: not a command" ]
+  [ "${stderr_lines[1]}" = "hint: did you mean 'nemo-video session'?" ]
 }

@@ -29,7 +29,7 @@ counter() { sandbox_counters | jq -r ".$1 // 0"; }
   # -v says when the file was in place, and its size (bench/export reads this line)
   run --separate-stderr nemo-export -v --new -o again.mp4 <<<"$ctx"
   [ "$status" -eq 0 ]
-  grep -qE "^nemo: saved $PWD/again\.mp4 \([0-9]+ ms, $(stat -c %s again.mp4) bytes" <<<"$stderr"
+  grep -qE "^nemo-export: saved $PWD/again\.mp4 \([0-9]+ ms, $(stat -c %s again.mp4) bytes" <<<"$stderr"
 }
 
 @test "the top-level job shape (status, output.url, render_id) works the same" {

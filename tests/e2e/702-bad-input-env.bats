@@ -24,6 +24,16 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 @test "NEMO_API_URL http:// to a non-loopback host: exit 2" {
   row 2 'refusing plain http' 'NEMO_API_URL=http://10.1.2.3:8080 nemo-session'
 }
+# Set but empty (`NEMO_API_URL=$(jq -r .api ready.json)` before the file was written) is not
+# "unset": it would send the pipeline to the real service and mint a real token there. The proxy
+# on a dead port keeps this test off the network if it ever does.
+@test "NEMO_API_URL set but empty: exit 2, never the real service" {
+  row 2 '^nemo-auth: NEMO_API_URL: set but empty$' \
+    'NEMO_API_URL= https_proxy=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/cfg nemo-auth'
+  [ ! -e "$BATS_TEST_TMPDIR/cfg/nemovideo/credentials.json" ]
+  [[ ${stderr_lines[1]} == "hint: unset NEMO_API_URL"* ]]
+  row 2 'NEMO_API_URL: set but empty' 'NEMO_API_URL= nemo-state <"$CTX"'
+}
 @test "--api to a loopback port nothing listens on: exit 10" {
   port=$(free_port)
   row 10 '' "nemo-auth --api http://127.0.0.1:$port"
@@ -91,7 +101,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
   run --separate-stderr nemo-auth status
   [ "$status" -eq 0 ]
   [ "${#stderr_lines[@]}" -eq 1 ]
-  [[ ${stderr_lines[0]} == "nemo: warning: $creds was readable by others; its mode is now 0600" ]]
+  [[ ${stderr_lines[0]} == "nemo-auth: warning: $creds was readable by others; its mode is now 0600" ]]
   [ "$(stat -c %a "$creds")" = 600 ]
   jq -e .tokens "$creds" >/dev/null
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Hostile inputs (issue 15): whatever a context, the config directory or -o say, the token goes
 # only to the API it belongs to, credentials are kept only where nobody else can write, and the
-# user's files are never replaced or chmod'ed behind their back (nemo(7), SECURITY).
+# user's files are never replaced or chmod'ed behind their back (nemo-video(7), SECURITY).
 # Set-ups only root can make (chown, mknod, chattr) run as root and skip otherwise; what root would
 # get away with (writing into /dev) runs as an unprivileged user (uid 65534 through setpriv) when
 # these tests run as root.

@@ -35,7 +35,7 @@ check_help() {
     return 0
   fi
   example=$(awk '/^Examples?:/ { getline; print; exit }' <<<"$tail_text")
-  [[ $example =~ (^|[^a-z-])${prog}([^a-z-]|$) || ($prog == nemo && $example =~ nemo\ ) ]] ||
+  [[ $example =~ (^|[^a-z-])${prog}([^a-z-]|$) || ($prog == nemo-video && $example =~ nemo-video\ ) ]] ||
     fail_with "$label --help: the example does not run $prog: $example"
 }
 

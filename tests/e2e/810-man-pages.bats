@@ -60,13 +60,13 @@ page_text() { mandoc -T ascii -O width=400 "$1" | col -b; }
   report_failures
 }
 
-@test "nemo(7) names every built program and every exit code of the table" {
-  text=$(page_text "$NEMO_SOURCE_DIR/man/nemo.7")
+@test "nemo-video(7) names every built program and every exit code of the table" {
+  text=$(page_text "$NEMO_SOURCE_DIR/man/nemo-video.7")
   for prog in "${PROGRAMS[@]}"; do
-    grep -Eq -- "(^|[^a-z-])$prog([^a-z-]|\$)" <<<"$text" || fail_with "nemo.7: no $prog"
+    grep -Eq -- "(^|[^a-z-])$prog([^a-z-]|\$)" <<<"$text" || fail_with "nemo-video.7: no $prog"
   done
   for code in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 20 130; do
-    grep -Eq "^ +$code( |\$)" <<<"$text" || fail_with "nemo.7: exit code $code not in EXIT STATUS"
+    grep -Eq "^ +$code( |\$)" <<<"$text" || fail_with "nemo-video.7: exit code $code not in EXIT STATUS"
   done
   report_failures
 }

@@ -87,20 +87,83 @@ bash_candidates() {
   report_failures
 }
 
-@test "bash: nemo completes its commands, and a command's flags through the command's own completion" {
-  [[ -x $NEMO_BIN/nemo ]] || skip "nemo is not built"
+@test "bash: nemo-video completes its commands, and a command's flags through the command's own completion" {
+  [[ -x $NEMO_BIN/nemo-video ]] || skip "nemo-video is not built"
   run bash --norc --noprofile -c '
     for f in "$0"/completions/bash/*; do source "$f"; done
-    COMP_WORDS=(nemo ""); COMP_CWORD=1; _nemo nemo "" nemo; printf "%s\n" "${COMPREPLY[@]}"' "$NEMO_SOURCE_DIR"
-  for cmd in $(program_subcommands nemo); do
-    grep -qx "$cmd" <<<"$output" || fail_with "bash: nemo does not offer $cmd"
+    COMP_WORDS=(nemo-video ""); COMP_CWORD=1; _nemo_video nemo-video "" nemo-video; printf "%s\n" "${COMPREPLY[@]}"' "$NEMO_SOURCE_DIR"
+  for cmd in $(program_subcommands nemo-video); do
+    grep -qx "$cmd" <<<"$output" || fail_with "bash: nemo-video does not offer $cmd"
   done
-  for cmd in $(program_subcommands nemo); do
+  for cmd in $(program_subcommands nemo-video); do
     [[ -x $NEMO_BIN/nemo-$cmd && -f $(completion_file bash "nemo-$cmd") ]] || continue
-    [ "$(bash_candidates nemo "$cmd" | sort)" = "$(bash_candidates "nemo-$cmd" | sort)" ] ||
-      fail_with "bash: nemo $cmd -- offers other flags than nemo-$cmd --"
+    [ "$(bash_candidates nemo-video "$cmd" | sort)" = "$(bash_candidates "nemo-$cmd" | sort)" ] ||
+      fail_with "bash: nemo-video $cmd -- offers other flags than nemo-$cmd --"
   done
   report_failures
+}
+
+# Completes WORDS… with the cursor on CUR in DIR, in a shell without the bash-completion package
+# and with extglob off (bash's default); prints the candidates, then "extglob=on|off" after.
+bash_files_offered() {
+  local dir=$1 cur=$2
+  shift 2
+  (cd "$dir" && bash --norc --noprofile -c '
+    shopt -u extglob
+    for f in "$0"/completions/bash/*; do source "$f"; done
+    spec=$(complete -p "$1") || exit 3
+    fn=$(sed -n "s/.*-F \([^ ]*\).*/\1/p" <<<"$spec")
+    cur=${@: -1}
+    COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+    "$fn" "$1" "$cur" "${COMP_WORDS[COMP_CWORD-1]}"
+    printf "%s\n" "${COMPREPLY[@]}"
+    shopt -q extglob && echo extglob=on || echo extglob=off
+  ' "$NEMO_SOURCE_DIR" "$@" "$cur")
+}
+
+@test "bash completes -f FILE and upload files by extension without bash-completion or extglob" {
+  d=$BATS_TEST_TMPDIR/files
+  mkdir -p "$d/sub"
+  touch "$d/notes.txt" "$d/brief.PDF" "$d/post.docx" "$d/photo.png" "$d/clip.MP4" "$d/data.bin"
+  run bash_files_offered "$d" "" nemo-send -f
+  [ "$status" -eq 0 ]
+  for f in notes.txt brief.PDF post.docx sub extglob=off; do grep -qx "$f" <<<"$output"; done
+  for f in photo.png clip.MP4 data.bin; do ! grep -qx "$f" <<<"$output"; done
+  run bash_files_offered "$d" "" nemo-upload
+  [ "$status" -eq 0 ]
+  for f in photo.png clip.MP4 sub extglob=off; do grep -qx "$f" <<<"$output"; done
+  for f in notes.txt data.bin; do ! grep -qx "$f" <<<"$output"; done
+  run bash_files_offered "$d" "no" nemo-send --file
+  [ "$(grep -v extglob <<<"$output")" = notes.txt ]
+}
+
+# The lists are written out (a completion runs no program), and this compares each with the
+# sandbox's one table, so none can drift from it.
+@test "nemo-sandbox --fault completes every fault of the sandbox's table (--list-faults), no other" {
+  [[ -x $NEMO_BIN/nemo-sandbox ]] || skip "nemo-sandbox is not built"
+  faults=$("$NEMO_BIN/nemo-sandbox" --list-faults | cut -f1 | sort)
+  # The table's own: one NAME<TAB>description line each, error_dialect and inject among them.
+  [ "$(wc -l <<<"$faults")" -ge 29 ]
+  grep -qx error_dialect <<<"$faults"
+  grep -qx inject <<<"$faults"
+  # bash offers exactly the table's names; zsh's and fish's lists are the same words.
+  offered=$(bash_candidates_after nemo-sandbox --fault | sort)
+  [ "$offered" = "$faults" ]
+  zsh_list=$(sed -n "s/.*--fault\[[^]]*\]:fault:(\([^)]*\)).*/\1/p" "$(completion_file zsh nemo-sandbox)" | tr ' ' '\n' | sort)
+  [ "$zsh_list" = "$faults" ]
+  fish_list=$(sed -n "s/.*-l fault .*-a '\([^']*\)'.*/\1/p" "$(completion_file fish nemo-sandbox)" | tr ' ' '\n' | sort)
+  [ "$fish_list" = "$faults" ]
+}
+
+# Like bash_candidates, with the cursor on an empty word right after the given words.
+bash_candidates_after() {
+  bash --norc --noprofile -c '
+    for f in "$0"/completions/bash/*; do source "$f"; done
+    fn=$(complete -p "$1" | sed -n "s/.*-F \([^ ]*\).*/\1/p")
+    COMP_WORDS=("$@" ""); COMP_CWORD=$#; COMP_LINE="$* "; COMP_POINT=${#COMP_LINE}
+    "$fn" "$1" "" "${COMP_WORDS[COMP_CWORD-1]}"
+    printf "%s\n" "${COMPREPLY[@]}"
+  ' "$NEMO_SOURCE_DIR" "$@"
 }
 
 @test "zsh -n accepts every zsh completion (when zsh is installed)" {

@@ -25,32 +25,35 @@ system_path() { echo /usr/local/bin:/usr/bin:/bin; }
     done
     [[ -x $PREFIX/bin/$prog ]] || fail_with "bin/$prog is not executable"
   done
-  [[ -f $PREFIX/share/man/man7/nemo.7 ]] || fail_with "not installed: share/man/man7/nemo.7"
+  [[ -f $PREFIX/share/man/man7/nemo-video.7 ]] || fail_with "not installed: share/man/man7/nemo-video.7"
+  for f in README.md LICENSE examples/Makefile examples/batch.sh examples/jq-cookbook.md; do
+    [[ -f $PREFIX/share/doc/nemo-video/$f ]] || fail_with "not installed: share/doc/nemo-video/$f"
+  done
   report_failures
 }
 
 @test "man finds the installed pages through the prefix's MANPATH" {
   command -v man >/dev/null || skip "man is not installed"
-  run env MANPATH="$PREFIX/share/man" man -w 7 nemo
+  run env MANPATH="$PREFIX/share/man" man -w 7 nemo-video
   [ "$status" -eq 0 ]
-  [ "$output" = "$PREFIX/share/man/man7/nemo.7" ]
+  [ "$output" = "$PREFIX/share/man/man7/nemo-video.7" ]
   run env MANPATH="$PREFIX/share/man" MANWIDTH=80 man 1 "${PROGRAMS[0]}"
   [ "$status" -eq 0 ]
   [[ $output == *NAME* && $output == *"${PROGRAMS[0]}"* ]]
 }
 
-@test "the installed nemo help lists the commands, run from the prefix alone" {
-  [[ -x $PREFIX/bin/nemo ]] || skip "nemo is not built"
-  run --separate-stderr env PATH="$PREFIX/bin:$(system_path)" nemo help
+@test "the installed nemo-video help lists the commands, run from the prefix alone" {
+  [[ -x $PREFIX/bin/nemo-video ]] || skip "nemo-video is not built"
+  run --separate-stderr env PATH="$PREFIX/bin:$(system_path)" nemo-video help
   [ "$status" -eq 0 ]
   [[ $output == *"nemo-auth"* || $output == *" auth "* ]]
   [[ $output == *session* && $output == *export* ]]
 }
 
-@test "the installed nemo auth --version runs the installed nemo-auth next to it" {
-  [[ -x $PREFIX/bin/nemo && -x $PREFIX/bin/nemo-auth ]] || skip "nemo or nemo-auth is not built"
+@test "the installed nemo-video auth --version runs the installed nemo-auth next to it" {
+  [[ -x $PREFIX/bin/nemo-video && -x $PREFIX/bin/nemo-auth ]] || skip "nemo-video or nemo-auth is not built"
   # PATH has no nemo-auth at all: the front door must find the one beside itself.
-  run --separate-stderr env PATH="$(system_path)" "$PREFIX/bin/nemo" auth --version
+  run --separate-stderr env PATH="$(system_path)" "$PREFIX/bin/nemo-video" auth --version
   [ "$status" -eq 0 ]
   [[ ${lines[0]} == "nemo-auth "*libcurl* ]]
   # And the installed bash completion registers itself.
@@ -77,7 +80,8 @@ system_path() { echo /usr/local/bin:/usr/bin:/bin; }
   [[ $output == *libcurl4* ]]
   [[ $output == *libc6* ]]
   run dpkg-deb -I "${debs[0]}"
-  [[ $output == *"Package: nemo"* && $output == *libcurl* ]]
+  [[ $output == *"Package: nemo-video"* && $output == *libcurl* ]]
+  [[ $output != *localhost* ]]
   contents=$(dpkg-deb -c "${debs[0]}")
   for prog in "${PROGRAMS[@]}"; do
     grep -q "/usr/bin/$prog\$" <<<"$contents" || fail_with ".deb lacks usr/bin/$prog"

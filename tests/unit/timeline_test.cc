@@ -202,10 +202,11 @@ TEST_F(TimelineStyleTest, LcAllWinsOverLang) {
   EXPECT_FALSE(TimelineStyleForStderr().unicode);
 }
 
-TEST_F(TimelineStyleTest, NoColorMeansAscii) {
+// NO_COLOR turns off colour only: a UTF-8 terminal still gets the blocks.
+TEST_F(TimelineStyleTest, NoColorKeepsUnicode) {
   env_.Set("LC_ALL", "C.utf8");
   env_.Set("NO_COLOR", "1");
-  EXPECT_FALSE(TimelineStyleForStderr().unicode);
+  EXPECT_TRUE(TimelineStyleForStderr().unicode);
 }
 
 TEST_F(TimelineStyleTest, NoLocaleAndBadColumnsMeanAsciiAt80) {

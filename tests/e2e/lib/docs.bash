@@ -5,10 +5,10 @@
 NEMO_SOURCE_DIR=${NEMO_SOURCE_DIR:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 NEMO_BUILD_DIR=${NEMO_BUILD_DIR:-$(cd "$NEMO_BIN/.." && pwd)}
 
-# The programs in <build>/bin, one per line: nemo and nemo-*.
+# The programs in <build>/bin, one per line: nemo-* (the front door is nemo-video).
 built_programs() {
   local f
-  for f in "$NEMO_BIN"/nemo "$NEMO_BIN"/nemo-*; do
+  for f in "$NEMO_BIN"/nemo-*; do
     [[ -f $f && -x $f ]] && basename "$f"
   done
   return 0
@@ -23,15 +23,18 @@ require_programs() {
   fi
 }
 
-# The long flags a --help text (on stdin) prints: the first field of each option line
-# ("  -o,--output <file>  …" gives --output) and every --flag of the usage lines.
+# The long flags a --help text (on stdin) prints: the names of each option line, the fields
+# that end with a comma and the one after them ("  -o, --output <file>  …" gives --output), and
+# every --flag of the usage lines.
 flags_of_help() {
   awk '
     /^[Uu]sage:/ { usage = 1 }
     /^[[:space:]]*$/ { usage = 0 }
     usage { while (match($0, /--[a-z][a-z0-9-]*/)) { print substr($0, RSTART, RLENGTH); $0 = substr($0, RSTART + RLENGTH) } next }
     /^[[:space:]]+-/ {
-      n = split($1, names, ",")
+      field = $1
+      for (i = 1; i < NF && $i ~ /,$/; i++) field = field $(i + 1)
+      n = split(field, names, ",")
       for (i = 1; i <= n; i++) if (names[i] ~ /^--[a-z]/) { sub(/[^a-z0-9-].*$/, "", names[i]); print names[i] }
     }
   ' | sort -u

@@ -1,5 +1,6 @@
-// nemo: the git-style front door. `nemo send …` runs `nemo-send …` (exec, so exit codes and
-// signals pass through unchanged); `nemo help` lists the commands.
+// nemo-video: the git-style front door. `nemo-video send …` runs `nemo-send …` (exec, so exit
+// codes and signals pass through unchanged); `nemo-video help` lists the commands. Not `nemo`:
+// Debian's Cinnamon file manager owns /usr/bin/nemo and nemo.1.
 #include <limits.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "http.h"
+#include "text.h"
 
 namespace {
 
@@ -38,33 +40,17 @@ std::string SelfDir() {
 
 void PrintHelp(std::FILE* out) {
   std::fprintf(out,
-               "usage: nemo <command> [<args>...]\n"
-               "       nemo help | --help | --version\n\n"
+               "usage: nemo-video <command> [<args>...]\n"
+               "       nemo-video help | --help | --version\n\n"
                "Turn text, images and clips into videos through the NemoVideo API.\n"
                "Each command is also a program of its own (nemo-<command>).\n\n"
                "Commands:\n");
   for (const auto& c : kCommands) std::fprintf(out, "  %-9s %s\n", c.name, c.summary);
   std::fprintf(out,
                "\nExample:\n"
-               "  nemo auth | nemo session --name promo | nemo send \"a 10-second clip\" \\\n"
-               "    | nemo export -o promo.mp4\n\n"
-               "See nemo(7) for the pipeline contract, exit codes and files.\n");
-}
-
-// Levenshtein distance, for "did you mean …?".
-std::size_t Distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t prev = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t cur = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      prev = cur;
-    }
-  }
-  return row[b.size()];
+               "  nemo-video auth | nemo-video session --name promo \\\n"
+               "    | nemo-video send \"a 10-second clip\" | nemo-video export -o promo.mp4\n\n"
+               "See nemo-video(7) for the pipeline contract, exit codes and files.\n");
 }
 
 }  // namespace
@@ -77,7 +63,7 @@ int main(int argc, char** argv) {
   std::string cmd = argv[1];
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     if (argc > 2) {
-      // `nemo help send` is `nemo-send --help`.
+      // `nemo-video help send` is `nemo-send --help`.
       cmd = argv[2];
       std::vector<char*> args = {argv[0], argv[2], const_cast<char*>("--help"), nullptr};
       argv = args.data();
@@ -88,19 +74,22 @@ int main(int argc, char** argv) {
       args[0] = prog.data();
       if (access(local.c_str(), X_OK) == 0) execv(local.c_str(), args.data() + 0);
       execvp(prog.c_str(), args.data());
-      std::fprintf(stderr, "nemo: '%s' is not a nemo command. See 'nemo help'.\n", cmd.c_str());
+      std::fprintf(stderr,
+                   "nemo-video: %s: not a command\nhint: run `nemo-video help` for the list\n",
+                   cmd.c_str());
       return 2;
     }
     PrintHelp(stdout);
     return 0;
   }
   if (cmd == "--version") {
-    std::printf("nemo %s (%s)\n", NEMO_VERSION, nemo::CurlVersion().c_str());
+    std::printf("nemo-video %s (%s)\n", NEMO_VERSION, nemo::CurlVersion().c_str());
     for (const auto& c : kCommands) std::printf("  nemo-%-8s %s\n", c.name, c.summary);
     return 0;
   }
   if (cmd.empty() || cmd[0] == '-' || cmd.find('/') != std::string::npos) {
-    std::fprintf(stderr, "nemo: unknown option '%s'\nhint: run `nemo help`\n", cmd.c_str());
+    std::fprintf(stderr, "nemo-video: %s: unknown option\nhint: run `nemo-video help`\n",
+                 cmd.c_str());
     return 2;
   }
   std::string prog = "nemo-" + cmd;
@@ -113,12 +102,17 @@ int main(int argc, char** argv) {
   if (access(local.c_str(), X_OK) == 0) execv(local.c_str(), args.data());
   execvp(prog.c_str(), args.data());
   if (errno != ENOENT) {
-    std::fprintf(stderr, "nemo: cannot run %s: %s\n", prog.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "nemo-video: cannot run %s: %s\n", prog.c_str(), std::strerror(errno));
     return 1;
   }
-  std::fprintf(stderr, "nemo: '%s' is not a nemo command. See 'nemo help'.\n", cmd.c_str());
-  for (const auto& c : kCommands) {
-    if (Distance(cmd, c.name) <= 2) std::fprintf(stderr, "hint: did you mean 'nemo %s'?\n", c.name);
+  std::vector<std::string> names;
+  for (const auto& c : kCommands) names.emplace_back(c.name);
+  std::string suggestion = nemo::ClosestMatch(cmd, names);
+  std::fprintf(stderr, "nemo-video: %s: not a command\n", cmd.c_str());
+  if (suggestion.empty()) {
+    std::fprintf(stderr, "hint: run `nemo-video help` for the list\n");
+  } else {
+    std::fprintf(stderr, "hint: did you mean 'nemo-video %s'?\n", suggestion.c_str());
   }
   return 2;
 }
