@@ -13,7 +13,7 @@
 #       failure one error line "nemo-…: " (then only "hint: " lines), nothing on stdout, no
 #       *.mp4 or *.part left, no token anywhere; on success one JSON object on stdout and CHECK
 #       (a jq filter on it) true; and in every case the endpoint was sent to at most once, plus
-#       the one refresh, plus the retries nemo(7) allows (RETRIES_429, RETRIES_5XX, MORE_SENDS),
+#       the one refresh, plus the retries nemo-video(7) allows (RETRIES_429, RETRIES_5XX, MORE_SENDS),
 #       and a token asked for only by the one refresh (none with NO_REFRESH=1: the CDN).
 #       Mismatches are collected; `matrix_report` fails the test listing all of them.
 #       ERROR_TYPE=T: the JSON errors are labelled Content-Type T (what the endpoint streams).
@@ -60,7 +60,7 @@ status_for() {
   esac
 }
 
-# The exit table of nemo(7) and the README. A JSON dialect keeps the code, whatever status it rides on; an HTML page
+# The exit table of nemo-video(7) and the README. A JSON dialect keeps the code, whatever status it rides on; an HTML page
 # has only its status.
 expect_exit() {
   local dialect=$1 code=$2
@@ -163,7 +163,7 @@ matrix_row() {
   refreshable "$dialect" "$code" && [ "${NO_REFRESH:-0}" -eq 0 ] && refreshes=1
   local sent mints
   read -r sent mints < <(_sends_and_mints "$before" "$(sandbox_counters)" "$re")
-  # Sent once, plus the one refresh, plus what nemo(7) allows ("How replies are read"): one retry after a 429, on its
+  # Sent once, plus the one refresh, plus what nemo-video(7) allows ("How replies are read"): one retry after a 429, on its
   # status or told on another (RETRIES_429), retries of idempotent requests after an HTTP 5xx
   # (RETRIES_5XX).
   local status=$code allowed=$((1 + refreshes + ${MORE_SENDS:-0}))
