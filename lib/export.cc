@@ -224,8 +224,7 @@ ExportResult Exporter::Run(Api& api, Journal& journal) {
   bar.Finish();
   if (r.verbose) {  // like the request log lines of -v, whatever stderr is
     std::fprintf(stderr, "%s: saved %s (%lld ms, %lld bytes: hashed, fsync'ed, in place)\n",
-                 program.c_str(),
-                 saved.file.c_str(), static_cast<long long>(saved.elapsed_ms),
+                 kProgram, saved.file.c_str(), static_cast<long long>(saved.elapsed_ms),
                  static_cast<long long>(saved.bytes));
   }
   result.video_on_stdout = download.target == "-";

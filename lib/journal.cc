@@ -35,10 +35,6 @@ constexpr const char* kJournalHint =
     "the journal lives in ${XDG_STATE_HOME:-~/.local/state}/nemovideo/journal; "
     "it must be a writable directory";
 
-Error JournalError(const fs::path& path, const std::string& what) {
-  return Error(kExitUsage, path.string() + ": " + what, kJournalHint);
-}
-
 bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() > suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;

@@ -14,7 +14,7 @@
 
 #include "interrupt.h"
 #include "journal.h"
-#include "local_server.h"
+#include "test_server.h"
 #include "test_server.h"
 
 using nlohmann::json;
@@ -146,7 +146,7 @@ TEST(Export, JournalStatesAreWrittenInOrder) {
     if (n == 1) return RenderService::Reply(res, {{"status", "processing"}, {"progress", 40}});
     RenderService::Reply(res, {{"status", "completed"}, {"outputUrl", "http://localhost:9/r"}});
   };
-  nemo::Api api = nemo_test::TestApi(service.srv.Base());
+  nemo_test::TestApi api(service.srv.Base());
   nemo::ExportResult result = nemo::Exporter(NoDownload()).Run(api, service.journal);
   EXPECT_EQ(result.context["render"]["status"], "completed");
   EXPECT_EQ(result.context["render"]["url"], "http://localhost:9/r");
@@ -160,7 +160,7 @@ TEST(Export, JournalStatesAreWrittenInOrder) {
 // render being followed, instead of giving up after the transport's retries.
 TEST(Export, ARerunFollowsTheRecordedRenderThroughServerErrors) {
   RenderService service;
-  nemo::Api api = nemo_test::TestApi(service.srv.Base());
+  nemo_test::TestApi api(service.srv.Base());
   nemo::ExportRequest detach = NoDownload();
   detach.no_download = false;
   detach.detach = true;
@@ -185,7 +185,7 @@ TEST(Export, CtrlCWhileFollowingCancelsTheRenderAndRecordsIt) {
     if (n == 2) nemo::RequestInterrupt(SIGINT);  // as the handler would, mid-follow
     RenderService::Reply(res, {{"status", "processing"}, {"progress", 10}});
   };
-  nemo::Api api = nemo_test::TestApi(service.srv.Base());
+  nemo_test::TestApi api(service.srv.Base());
   try {
     nemo::Exporter(NoDownload()).Run(api, service.journal);
     FAIL() << "not interrupted";

@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "journal.h"
-#include "local_server.h"
+#include "test_server.h"
 #include "test_server.h"
 
 using nlohmann::json;
@@ -78,7 +78,7 @@ nemo::SendRequest Request() {
 
 TEST(Send, JournalStatesAreWrittenInOrder) {
   Agent agent;
-  nemo::Api api = nemo_test::TestApi(agent.srv.Base());
+  nemo_test::TestApi api(agent.srv.Base());
   nemo::SendResult result = nemo::SendMessage(api, Request(), agent.journal);
   EXPECT_EQ(result.action, nemo::SendAction::kSend);
   EXPECT_EQ(result.context["reply"], "Your video is ready.");
@@ -95,7 +95,7 @@ TEST(Send, JournalStatesAreWrittenInOrder) {
 
 TEST(Send, ACompletedMessageIsReplayedNotSentAgain) {
   Agent agent;
-  nemo::Api api = nemo_test::TestApi(agent.srv.Base());
+  nemo_test::TestApi api(agent.srv.Base());
   json first = nemo::SendMessage(api, Request(), agent.journal).context;
   nemo::SendResult again = nemo::SendMessage(api, Request(), agent.journal);
   EXPECT_EQ(agent.runs.load(), 1);
@@ -113,7 +113,7 @@ TEST(Send, ACompletedMessageIsReplayedNotSentAgain) {
 TEST(Send, ARefusedMessageIsRecordedFailedAndSentAgainOnARerun) {
   Agent agent;
   agent.run_status = 402;
-  nemo::Api api = nemo_test::TestApi(agent.srv.Base());
+  nemo_test::TestApi api(agent.srv.Base());
   try {
     nemo::SendMessage(api, Request(), agent.journal);
     FAIL() << "not refused";
