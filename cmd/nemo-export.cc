@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
       ->type_name("<file.png>");
   app.add_flag("--new", fresh, "Submit a new render even if the journal shows one for this draft");
 
+  prog.set_context_on_stdout([&] { return output != "-"; });  // -o -: the video
   return prog.Run(argc, argv, [&] {
     auto timeout_ms = std::chrono::milliseconds(nemo::ParseDurationMs(timeout, "--timeout"));
     nlohmann::json ctx = prog.ReadContext();

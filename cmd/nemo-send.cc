@@ -196,7 +196,7 @@ int Report(const nemo::Program& prog, const Options& o, const json& ctx) {
     prog.WriteOutput(reply + "\n");
   } else if (o.stream && to_stdout) {
     nemo::WriteJson(ctx, nemo::JsonStyle::kCompact);  // NDJSON: the context is one line too
-    if (std::ferror(stdout)) _exit(nemo::ExitCodeForWriteError(errno));
+    nemo::FlushStdoutOrExit(prog.name());
   } else {
     prog.WriteContext(ctx);
   }
@@ -240,6 +240,7 @@ int main(int argc, char** argv) {
       ->type_name("<n>")
       ->check(CLI::NonNegativeNumber);
 
+  prog.set_context_on_stdout([&] { return !o.text; });  // --text: the reply alone
   return prog.Run(argc, argv, [&] {
     if (o.stream && o.text)
       throw nemo::Error(nemo::kExitUsage, "--stream and --text exclude each other");
@@ -309,7 +310,7 @@ int main(int argc, char** argv) {
     follow.on_tick = [&](long long elapsed_ms) {
       if (unflushed) {
         unflushed = false;
-        if (std::fflush(stdout) != 0) _exit(nemo::ExitCodeForWriteError(errno));
+        nemo::FlushStdoutOrExit(prog.name());
       }
       status.Tick(elapsed_ms);
     };
