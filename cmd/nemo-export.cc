@@ -13,6 +13,7 @@
 #include "contact_sheet.h"
 #include "download.h"
 #include "draft.h"
+#include "follow_up.h"
 #include "interrupt.h"
 #include "journal.h"
 #include "progress.h"
@@ -163,6 +164,8 @@ int main(int argc, char** argv) {
     nlohmann::json record = {{"kind", "render"},  {"api", base},
                              {"session_id", sid}, {"draft_sha256", draft_sha256},
                              {"format", format},  {"quality", quality}};
+    std::string session_name = nemo::ContextString(ctx, "session_name").value_or("");
+    if (!session_name.empty()) record["session_name"] = session_name;
     auto save = [&](const char* status) {
       record["status"] = status;
       entry.Write(record);
@@ -213,7 +216,7 @@ int main(int argc, char** argv) {
           renders.Cancel(job.id);
           save("cancelled");
         }
-        throw nemo::Error(e.exit_code(), "interrupted; render " + job.id + " cancelled");
+        throw nemo::InterruptedRender(e.exit_code(), sid, session_name, job.id, true);
       }
       bar.Finish();
     }
@@ -241,8 +244,23 @@ int main(int argc, char** argv) {
     download.on_note = [&](const std::string& note) {
       if (prog.flags().verbose || nemo::StderrIsTerminal()) prog.Note(note);
     };
-    nemo::DownloadResult result = nemo::Download(api, download);
+    nemo::DownloadResult result;
+    try {
+      result = nemo::Download(api, download);
+    } catch (const nemo::Error& e) {
+      if (!nemo::IsInterruption(e)) throw;
+      throw nemo::InterruptedDownload(e.exit_code(), sid, session_name, job.id,
+                                      target == "-" ? "stdout" : target);
+    }
     bar.Finish();
+    if (target != "-") {  // where it went, for nemo-state --journal
+      record["file"] = result.file;
+      try {
+        save("completed");
+      } catch (const nemo::Error&) {
+        // The video is saved; the journal's note of its name is not worth failing for.
+      }
+    }
     if (prog.flags().verbose) {  // like the request log lines of -v, whatever stderr is
       std::fprintf(stderr, "nemo: saved %s (%lld ms, %lld bytes: hashed, fsync'ed, in place)\n",
                    result.file.c_str(), static_cast<long long>(result.elapsed_ms),

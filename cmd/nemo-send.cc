@@ -16,6 +16,7 @@
 #include "credits.h"
 #include "document.h"
 #include "draft.h"
+#include "follow_up.h"
 #include "journal.h"
 #include "message.h"
 #include "run.h"
@@ -296,6 +297,9 @@ int main(int argc, char** argv) {
 
     // Recorded before the request goes out: from here on, a re-run never sends it again.
     json record = SendRecord(base, sid, message, before);
+    // Named in the journal (nemo-state --journal) and in what an interruption says.
+    std::string session_name = nemo::ContextString(ctx, "session_name").value_or("");
+    if (!session_name.empty()) record["session_name"] = session_name;
     auto save = [&](const char* status) {
       record["status"] = status;
       entry.Write(record);
@@ -384,6 +388,9 @@ int main(int argc, char** argv) {
         save(outcome);
       } catch (const nemo::Error&) {
         // The error that ended the run is the one to report.
+      }
+      if (nemo::IsInterruption(e)) {
+        throw nemo::InterruptedSend(e.exit_code(), sid, session_name, started);
       }
       if (failed_after_start) {
         throw nemo::Error(e.exit_code(), e.what(),
