@@ -1,6 +1,7 @@
 #include "summary.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <vector>
 
 #include "mp4_info.h"
@@ -118,6 +119,10 @@ std::string Export(const json& ctx) {
   std::string id = render.is_object() ? Str(render, "id") : "";
   std::string file = Str(ctx, "file");
   if (!file.empty()) {
+    // The absolute path the context keeps, as the user would type it: relative to here.
+    std::error_code ec;
+    std::string here = std::filesystem::current_path(ec).string() + "/";
+    std::string shown = !ec && file.rfind(here, 0) == 0 ? file.substr(here.size()) : file;
     std::string details;
     if (ctx.contains("bytes") && ctx["bytes"].is_number()) {
       details = HumanBytes(ctx["bytes"].get<long long>());
@@ -134,7 +139,7 @@ std::string Export(const json& ctx) {
       }
     }
     if (!id.empty()) details += (details.empty() ? "" : ", ") + id;
-    std::string out = "saved " + file + (details.empty() ? "" : " (" + details + ")") + "\n";
+    std::string out = "saved " + shown + (details.empty() ? "" : " (" + details + ")") + "\n";
     if (!Str(ctx, "contact_sheet").empty())
       out += "contact sheet: " + Str(ctx, "contact_sheet") + "\n";
     return out;
