@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli.h"
+#include "context.h"
 #include "contact_sheet.h"
 #include "download.h"
 #include "draft.h"

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "context.h"
 #include "credits.h"
 #include "document.h"
 #include "draft.h"

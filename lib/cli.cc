@@ -23,6 +23,9 @@
 namespace nemo {
 namespace {
 
+// Program::ReadContext found stdin a pipe that ended without a byte.
+bool g_stdin_was_empty_pipe = false;
+
 void OnSignal(int sig) {
   // A second Ctrl-C means "now": leave without cleaning up further.
   if (InterruptSignal() != 0) _exit(ExitCodeForSignal(sig));
@@ -185,12 +188,10 @@ nlohmann::json Program::ReadContext() const {
   }
   reader.Finish();
   stop_if_interrupted();
-  if (total == 0 && pipe) {
-    // The stage before ended without a word on stdout (killed, or not a nemo program): one
-    // short line, not a usage error about a missing session id.
-    throw Error(kExitNoContext,
-                "no context on stdin: the command before it in the pipe wrote none");
-  }
+  // The stage before ended without a word on stdout (killed, or not a nemo program). Said when
+  // a session id is then missing (RequireSessionId); a program that needs no context (nemo-auth
+  // in a script whose stdin is a spent pipe) goes on without one.
+  g_stdin_was_empty_pipe = total == 0 && pipe;
   const nlohmann::json& context = reader.context();
   if (IsFailureContext(context)) {
     throw SilentExit{FailureExitCode(context), {{"error", context["error"]}}};
@@ -336,6 +337,11 @@ std::string RequireSessionId(const std::string& flag, const nlohmann::json& cont
   if (!flag.empty()) return flag;
   auto from_context = ContextString(context, "session_id");
   if (from_context && !from_context->empty()) return *from_context;
+  if (g_stdin_was_empty_pipe) {
+    // One short line, not a usage error with a hint about piping that would not help.
+    throw Error(kExitNoContext,
+                "no context on stdin: the command before it in the pipe wrote none");
+  }
   throw Error(kExitUsage, "no session id",
               "pipe a context from `nemo-session` or pass --session <id>");
 }

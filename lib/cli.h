@@ -51,7 +51,7 @@ class Program {
   // interrupt flag: Ctrl-C while the stage before is still working ends this one at once,
   // quietly. A failure context from the stage before ends this program with its exit code, its
   // failure context passed on and nothing said (the stage before said it). A pipe that ends
-  // with nothing in it is kExitNoContext: the stage before ended without a context.
+  // with nothing in it reads as an empty context; RequireSessionId then says kExitNoContext.
   nlohmann::json ReadContext() const;
   // The API client for this run: --api, else the context's "api" where the rule allows it
   // (ChooseApiBase in config.h), else NEMO_API_URL.
@@ -97,7 +97,9 @@ long long ParseDurationMs(const std::string& text, const std::string& flag);
 // "500MiB", "200MB", "1G", "1024" (bytes) → bytes; Error(kExitUsage) otherwise.
 long long ParseSize(const std::string& text, const std::string& flag);
 
-// The session id: --session flag, else the context's "session_id"; Error(kExitUsage) if neither.
+// The session id: --session flag, else the context's "session_id"; if neither,
+// Error(kExitNoContext) when stdin was a pipe that ended empty (the stage before ended without a
+// context), else Error(kExitUsage).
 std::string RequireSessionId(const std::string& flag, const nlohmann::json& context);
 
 }  // namespace nemo
