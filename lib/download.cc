@@ -420,17 +420,6 @@ int64_t AnnouncedTotal(long status, const std::string& content_range,
   }
 }
 
-std::string SafeFileName(const std::string& name) {
-  std::string out;
-  for (char c : name) {
-    bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-    out += plain ? c : '_';
-  }
-  if (out.empty()) return "video";
-  if (out.front() == '.') out.front() = '_';  // no hidden files, no "." or ".."
-  return out;
-}
-
 std::string CheckOutputPath(const std::string& path) {
   if (path.empty()) throw Error(kExitUsage, "-o: the output path is empty");
   if (path == "-") return path;

@@ -47,10 +47,6 @@ DownloadResult Download(Api& api, const DownloadOptions& options);
 // after the render). Returns the absolute path or "-"; Error(kExitUsage) otherwise.
 std::string CheckOutputPath(const std::string& path);
 
-// A file name made of the ids a server or a context supplied: letters, digits, '-', '_' and '.'
-// only (others become '_'), no leading '.', so it stays in the current directory.
-std::string SafeFileName(const std::string& name);
-
 // The total size announced by a response: `Content-Range: bytes a-b/TOTAL` for a 206, else
 // Content-Length plus `offset`. -1 when unknown.
 int64_t AnnouncedTotal(long status, const std::string& content_range,

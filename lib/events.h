@@ -71,11 +71,6 @@ class EventNormalizer {
   std::vector<std::string> fast_texts_;  // the fast path's texts (reused)
 };
 
-// The fast path of Normalize: true when `data` (trimmed) is an ADK partial-text event whose only
-// effect is its non-empty texts, given in `texts`; false for anything it does not recognize
-// exactly (the full parse then decides). Exposed for tests.
-bool AdkPartialTexts(std::string_view data, std::vector<std::string>& texts);
-
 // The nemo::Error for a run that ended in an error event: 2001 -> no credits, 1002 or
 // "Session not found" -> session, 1001 -> auth, anything else -> job failed. `code` is a number,
 // a string ("2001", "MALFORMED_FUNCTION_CALL") or null.

@@ -236,11 +236,21 @@ void RenderClient::Cancel(const std::string& id) {
 }
 
 RenderJob RenderClient::Follow(RenderJob job, const FollowOptions& options) {
+  return Watch(std::move(job), options, false);
+}
+
+RenderJob RenderClient::Look(const std::string& id, const FollowOptions& options) {
+  RenderJob job;
+  job.id = id;
+  return Watch(std::move(job), options, true);
+}
+
+RenderJob RenderClient::Watch(RenderJob job, const FollowOptions& options, bool look) {
   using Clock = std::chrono::steady_clock;
   auto start = Clock::now();
   auto deadline = start + options.timeout;
   PollPlanner planner(PollBase(options.base), options.factor, options.max);
-  ms wait = planner.First();
+  ms wait = look ? ms(0) : planner.First();
   int failures = 0;
   for (;;) {
     if (job.status == "completed") return job;
@@ -270,10 +280,12 @@ RenderJob RenderClient::Follow(RenderJob job, const FollowOptions& options) {
       job = next;
       failures = 0;
     } catch (const Error& e) {
-      if (!Transient(e) || ++failures > 5) throw;
+      bool answer = look && e.http_status() == 404;  // the service does not know the job
+      if (answer || !Transient(e) || ++failures > 5) throw;
       wait = planner.Next(elapsed(), job, retry_after);
       continue;
     }
+    if (look) return job;
     if (options.on_update) options.on_update(job);
     wait = planner.Next(elapsed(), job, retry_after);
   }

@@ -60,7 +60,9 @@ class PollPlanner {
 
 struct FollowOptions {
   std::chrono::milliseconds timeout{30 * 60 * 1000};
-  std::chrono::milliseconds base{2000};  // NEMO_POLL_BASE_MS overrides
+  // The first look after 250 ms, each wait 1.5 times the last: a 500 ms render is noticed within
+  // 0.3 s of its end, a 20 s one in at most 12 polls (the progress shortens the waits).
+  std::chrono::milliseconds base{250};  // NEMO_POLL_BASE_MS overrides
   double factor = 1.5;
   std::chrono::milliseconds max{30000};
   std::function<void(const RenderJob&)> on_update;  // after every poll
@@ -82,12 +84,20 @@ class RenderClient {
   void Cancel(const std::string& id);
   // Polls until the job ends. `failed` → Error(kExitJobFailed) with the server's reason;
   // `cancelled` → Error(kExitJobFailed); timeout → Error(kExitTimeout), the job left running.
+  // Brief failures (the network, a 5xx, a 429, an unusable answer) are waited out, up to five in
+  // a row.
   RenderJob Follow(RenderJob job, const FollowOptions& options);
+  // The job as the service sees it now (a re-run's first look at the render its journal names):
+  // polled at once, brief failures waited out exactly as Follow does. A 404 is an answer: thrown
+  // at once.
+  RenderJob Look(const std::string& id, const FollowOptions& options);
 
   int polls() const { return polls_; }
 
  private:
   nlohmann::json Exchange(HttpRequest request, std::chrono::milliseconds* retry_after);
+  // Follow and Look: polls until the job ends, or (`look`) until the first answer.
+  RenderJob Watch(RenderJob job, const FollowOptions& options, bool look);
   Api& api_;
   int polls_ = 0;
 };

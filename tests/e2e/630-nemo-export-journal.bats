@@ -75,6 +75,22 @@ renders() { echo $(($(sandbox_counters | jq -r '.render_requests // 0') - RENDER
   [ "$(renders)" -eq 1 ]
 }
 
+# The re-run's first look at the journal's render waits like any poll of a render being followed:
+# it used to give up (exit 13) once the transport's three quick tries had each met an HTTP 500.
+@test "a re-run following its journal's render rides out three HTTP 500s on the poll route" {
+  run --separate-stderr nemo-export --detach <made.json
+  [ "$status" -eq 0 ]
+  id=$(jq -r .render.id <<<"$output")
+  sandbox_fault '{"inject": "^GET /api/render/proxy/lambda/", "inject_code": 500, "inject_times": 3}'
+  run --separate-stderr nemo-export -o v.mp4 <made.json
+  [ "$status" -eq 0 ] || { echo "exit $status: $stderr" >&2; return 1; }
+  [[ $stderr == *"following render $id"* ]]
+  [ "$(jq -r .render.id <<<"$output")" = "$id" ]
+  [ "$(sandbox_counters | jq '[.injected // {} | .[]] | add // 0')" -eq 3 ]
+  ffprobe -v error v.mp4
+  [ "$(renders)" -eq 1 ]
+}
+
 @test "a failed render is submitted again by the re-run" {
   sandbox_fault '{"fail_render": true}'
   run --separate-stderr nemo-export -q -o v.mp4 <made.json

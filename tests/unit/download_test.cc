@@ -314,13 +314,3 @@ TEST(OutputPath, ASocketIsRefused) {
     EXPECT_NE(std::string(e.what()).find("a socket"), std::string::npos) << e.what();
   }
 }
-
-// Default output names are made of ids from the context and the server: they stay in this
-// directory whatever those ids hold.
-TEST(OutputPath, SafeFileNameKeepsIdsInThisDirectory) {
-  EXPECT_EQ(nemo::SafeFileName("ses_abc-123.r1"), "ses_abc-123.r1");
-  EXPECT_EQ(nemo::SafeFileName("../../etc/passwd"), "_._.._etc_passwd");
-  EXPECT_EQ(nemo::SafeFileName(".."), "_.");
-  EXPECT_EQ(nemo::SafeFileName("a/b\nc"), "a_b_c");
-  EXPECT_EQ(nemo::SafeFileName(""), "video");
-}

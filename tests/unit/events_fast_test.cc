@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "events.h"
+#include "events_fast.h"
 #include "gui_text.h"
 
 namespace nemo {

@@ -111,6 +111,37 @@ TEST(PollPlanner, LinearProgressIsNoticedWithinTwoSecondsInFewPolls) {
   EXPECT_LE(polls, 12);
 }
 
+// The default schedule (FollowOptions) against renders whose progress grows linearly, as the
+// sandbox reports it: when the completion is noticed after it happened, and in how many polls.
+struct Noticed {
+  double late_ms;
+  int polls;
+};
+Noticed FollowLinearRender(double render_ms) {
+  nemo::FollowOptions defaults;
+  nemo::PollPlanner p(defaults.base, defaults.factor, defaults.max);
+  double now = static_cast<double>(p.First().count());
+  int polls = 0;
+  for (;;) {
+    ++polls;
+    if (polls > 50 || now >= render_ms) break;
+    nemo::RenderJob job{"r", "processing", 0, "", ""};
+    job.progress = std::clamp(static_cast<int>(now * 100 / render_ms), 1, 99);
+    now += static_cast<double>(p.Next(ms(static_cast<long long>(now)), job).count());
+  }
+  return {now - render_ms, polls};
+}
+
+TEST(PollPlanner, TheDefaultScheduleNoticesAFastRenderAtOnce) {
+  EXPECT_EQ(nemo::FollowOptions().base, ms(250));
+  Noticed fast = FollowLinearRender(500);
+  EXPECT_LE(fast.late_ms, 300) << "a 500 ms render noticed late";
+  EXPECT_LE(fast.polls, 3);
+  Noticed slow = FollowLinearRender(20000);
+  EXPECT_LE(slow.late_ms, 2000) << "a 20 s render noticed late";
+  EXPECT_LE(slow.polls, 12);
+}
+
 TEST(PollPlanner, StuckProgressDoesNotTurnIntoRapidPolling) {
   nemo::PollPlanner p(ms(2000), 1.5, ms(30000));
   double now = static_cast<double>(p.First().count());
