@@ -1,5 +1,6 @@
 #include "summary.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <vector>
@@ -195,20 +196,37 @@ std::string Summarize(std::string_view program, const json& context) {
 
 std::string JournalTable(const json& entries) {
   if (!entries.is_array() || entries.empty()) return "the journal is empty\n";
-  std::string out = Cell("WHEN", 20) + "  " + Cell("PROGRAM", 11) + "  " + Cell("SESSION", 32) +
-                    "  " + Cell("MESSAGE", 30) + "  " + Cell("STATUS", 12) + "  FILE\n";
+  struct Row {
+    std::string when, program, session, what, status, file;
+  };
+  std::vector<Row> rows = {{"WHEN", "PROGRAM", "SESSION", "MESSAGE", "STATUS", "FILE"}};
   for (const auto& e : entries) {
     std::string kind = Str(e, "kind");
-    std::string program = kind == "send" ? "nemo-send" : kind == "render" ? "nemo-export" : kind;
-    std::string session = Str(e, "session_id");
-    if (!Str(e, "session_name").empty()) session = Str(e, "session_name") + " " + session;
-    std::string what = kind == "render" ? Str(e, "render_id") : Str(e, "message");
-    std::string row =
-        Cell(Str(e, "updated_at").empty() ? Str(e, "created_at") : Str(e, "updated_at"), 20) +
-        "  " + Cell(program, 11) + "  " + Cell(session, 32) + "  " + Cell(TextHead(what, 30), 30) +
-        "  " + Cell(Str(e, "status"), 12) + "  " + Str(e, "file");
-    while (!row.empty() && row.back() == ' ') row.pop_back();
-    out += row + "\n";
+    Row row;
+    row.when = Str(e, "updated_at").empty() ? Str(e, "created_at") : Str(e, "updated_at");
+    row.program = kind == "send" ? "nemo-send" : kind == "render" ? "nemo-export" : kind;
+    row.session = Str(e, "session_id");
+    if (!Str(e, "session_name").empty()) row.session = Str(e, "session_name") + " " + row.session;
+    // A message's first words; a render has none, its id says which it is.
+    row.what = TextHead(kind == "render" ? Str(e, "render_id") : Str(e, "message"), 40);
+    row.status = Str(e, "status");
+    row.file = Str(e, "file");
+    rows.push_back(row);
+  }
+  // Each column as wide as its widest cell (the session's up to 60 characters): ids stay whole.
+  std::size_t w[5] = {0, 0, 0, 0, 0};
+  for (const Row& r : rows) {
+    const std::string* cells[5] = {&r.when, &r.program, &r.session, &r.what, &r.status};
+    for (int i = 0; i < 5; ++i) w[i] = std::max(w[i], Utf8Length(*cells[i]));
+  }
+  w[2] = std::min<std::size_t>(w[2], 60);
+  std::string out;
+  for (const Row& r : rows) {
+    std::string line = Cell(r.when, w[0]) + "  " + Cell(r.program, w[1]) + "  " +
+                       Cell(r.session, w[2]) + "  " + Cell(r.what, w[3]) + "  " +
+                       Cell(r.status, w[4]) + "  " + r.file;
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
   }
   return out;
 }

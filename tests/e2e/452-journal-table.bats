@@ -24,12 +24,12 @@ on_tty() { script -qec "$1" /dev/null | tr -d '\r'; }
   [ "$status" -eq 0 ]
   jq -e --arg s "$SID" '.journal | length == 2 and all(.session_id == $s)' <<<"$output"
   jq -e '.journal | map(select(.kind == "send")) | .[0] | .session_name == "promo" and .status == "done"' <<<"$output"
-  jq -e '.journal | map(select(.kind == "render")) | .[0] | .file == "promo.mp4"' <<<"$output"
+  jq -e '.journal | map(select(.kind == "render")) | .[0] | .file | endswith("/promo.mp4")' <<<"$output"
   table=$(on_tty "nemo-state --journal --session $SID </dev/null")
   echo "$table"
   head -1 <<<"$table" | grep -Eq '^WHEN +PROGRAM +SESSION +MESSAGE +STATUS +FILE$'
   grep -Eq "^[0-9-]+T[0-9:]+Z +nemo-send +promo $SID +a 3-second video +done" <<<"$table"
-  grep -Eq "nemo-export +promo $SID +render_.* +completed +promo\.mp4$" <<<"$table"
+  grep -Eq "nemo-export +promo $SID +render_.* +completed +/.*/promo\.mp4$" <<<"$table"
   [ "$(grep -c . <<<"$table")" -eq 3 ]
 }
 
