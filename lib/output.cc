@@ -8,6 +8,7 @@
 #include <cstring>
 #include <regex>
 
+#include "interrupt.h"
 #include "terminal.h"
 
 namespace nemo {
@@ -80,6 +81,8 @@ void WriteJson(const nlohmann::json& value, JsonStyle style) {
 void FlushStdoutOrExit(std::string_view program) {
   if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return;
   int err = errno != 0 ? errno : EIO;  // errno of the write that failed, in fflush or before
+  // Ctrl-C on a pipeline: the reader ended first because of the same signal; say 130, not 141.
+  if (err == EPIPE && InterruptSignal() != 0) _exit(ExitCodeForSignal(InterruptSignal()));
   if (err != EPIPE) {
     std::fprintf(stderr, "%.*s: stdout: cannot write: %s\n", static_cast<int>(program.size()),
                  program.data(), std::strerror(err));

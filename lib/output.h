@@ -30,6 +30,7 @@ void WriteJson(const nlohmann::json& value, JsonStyle style);
 // Flushes stdout; when that (or an earlier write) failed, ends the program at once with
 // ExitCodeForWriteError: a reader that went away (EPIPE: `| head -c1`) quietly with 141, anything
 // else the system refused (a full disk, EIO, a read-only mount, a quota) with 14 and one line
+// (after SIGINT or SIGTERM, a reader gone is that signal's doing: 130 or 143)
 // "PROGRAM: stdout: cannot write: WHY". The one place stdout's write errors are turned into exits.
 void FlushStdoutOrExit(std::string_view program);
 
