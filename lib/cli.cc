@@ -145,7 +145,9 @@ int Program::Run(int argc, char** argv, const std::function<int()>& body) {
 void Program::PassOn(const nlohmann::json& failure) const {
   // Only where the next program reads a context: not to a terminal (the person read stderr),
   // not into -O's file (a failure leaves none), not into a video or text on stdout.
-  bool to_stdout = flags_.context_out.empty() || flags_.context_out == "-";
+  // -O was given (even an empty, refused name): the context was never stdout's to carry.
+  bool o_given = app_.get_option("--context-out")->count() > 0;
+  bool to_stdout = !o_given || flags_.context_out == "-";
   if (!to_stdout || StdoutIsTerminal()) return;
   if (context_on_stdout_ && !context_on_stdout_()) return;
   std::string line = DumpJson(failure, false) + "\n";
