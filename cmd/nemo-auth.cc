@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   auto* logout =
       app.add_subcommand("logout", "Remove the stored token for this API (keeps the client id)");
 
+  prog.set_context_on_stdout([&] { return !token->parsed(); });  // the token alone
   return prog.Run(argc, argv, [&] {
     // `login --with-token` reads the token from stdin, so stdin carries no context then.
     nlohmann::json ctx = with_token ? nlohmann::json::object() : prog.ReadContext();

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
                  "(the context's inputs: uploads, documents)")
       ->type_name("<file>");
 
+  prog.set_context_on_stdout([&] { return r.output != "-"; });  // -o -: the video
   return prog.Run(argc, argv, [&] {
     r.timeout = std::chrono::milliseconds(nemo::ParseDurationMs(timeout, "--timeout"));
     // The depfile's target is the video (or, without one, the -O context).
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
     nemo::CheckDepfileTarget(depfile, video_file ? "video" : prog.flags().context_out);
     nlohmann::json ctx = prog.ReadContext();
     r.session_id = nemo::RequireSessionId(session, ctx);
+    r.session_name = nemo::ContextString(ctx, "session_name").value_or("");
     r.output_given = output_opt->count() > 0;
     r.quiet = prog.flags().quiet;
     r.verbose = prog.flags().verbose;

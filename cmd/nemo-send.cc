@@ -104,7 +104,7 @@ int Report(const nemo::Program& prog, const Options& o, json ctx) {
     prog.WriteOutput(reply + "\n");
   } else if (o.stream && to_stdout) {
     nemo::WriteJson(ctx, nemo::JsonStyle::kCompact);  // NDJSON: the context is one line too
-    if (std::ferror(stdout)) _exit(nemo::ExitCodeForWriteError(errno));
+    nemo::FlushStdoutOrExit(prog.name());
   } else {
     prog.WriteContext(ctx);
   }
@@ -158,6 +158,7 @@ int main(int argc, char** argv) {
                  "context's earlier inputs: uploaded files)")
       ->type_name("<file>");
 
+  prog.set_context_on_stdout([&] { return !o.text; });  // --text: the reply alone
   return prog.Run(argc, argv, [&] {
     nemo::SendRequest request = RequestOf(o, prog.flags().quiet);
     nemo::CheckDepfileTarget(o.depfile, prog.flags().context_out);
@@ -165,6 +166,7 @@ int main(int argc, char** argv) {
     json ctx = o.message_stdin ? json::object() : prog.ReadContext();
     request.message = ReadMessage(o);
     request.session_id = nemo::RequireSessionId(o.session, ctx);
+    request.session_name = nemo::ContextString(ctx, "session_name").value_or("");
     nemo::Api api = prog.MakeApi(ctx);
     nemo::SetSession(ctx, api.config().api_base, request.session_id);
     nemo::Journal journal(nemo::JournalDir());

@@ -1,6 +1,7 @@
 // nemo-session: creates a session (the workspace a video is made in), or prints its browser link.
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "cli.h"
 #include "context.h"
@@ -13,10 +14,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   std::string name = "project", language = "en", session, task;
   auto* create = app.add_subcommand("new", "Create a session (the default)");
+  std::vector<CLI::Option*> name_options;
   for (CLI::App* cmd : {&app, create}) {
-    cmd->add_option("--name", name, "Project name shown in the web app")
-        ->type_name("<name>")
-        ->capture_default_str();
+    name_options.push_back(cmd->add_option("--name", name, "Project name shown in the web app")
+                               ->type_name("<name>")
+                               ->capture_default_str());
     cmd->add_option("--language", language, "Language of the agent's replies")
         ->type_name("<code>")
         ->capture_default_str();
@@ -70,6 +72,12 @@ int main(int argc, char** argv) {
     if (sid.empty())
       throw nemo::Error(nemo::kExitBadResponse, "the session reply has no session_id");
     nemo::StartNewSession(ctx, api.config().api_base, sid);
+    // A name the user chose names what comes of the session (nemo-export's promo.mp4); the
+    // default one does not, and a name from an earlier session does not carry over.
+    ctx.erase("session_name");
+    for (const CLI::Option* option : name_options) {
+      if (option->count() > 0) ctx["session_name"] = name;
+    }
     if (data.contains("task_id")) ctx["task_id"] = data["task_id"];
     if (data.contains("user_id")) ctx["user_id"] = data["user_id"];
     prog.WriteContext(ctx);

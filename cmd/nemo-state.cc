@@ -9,6 +9,7 @@
 #include "journal.h"
 #include "progress.h"
 #include "state.h"
+#include "summary.h"
 #include "terminal.h"
 #include "timeline.h"
 
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   app.add_flag("--journal", journal,
                "List the journal's sends and renders (the session's, when one is given)");
 
+  prog.set_context_on_stdout([&] { return !summary; });  // --summary: one line of text
   return prog.Run(argc, argv, [&] {
     if (summary && draft)
       throw nemo::Error(nemo::kExitUsage, "--summary and --draft exclude each other");
@@ -59,7 +61,12 @@ int main(int argc, char** argv) {
                           "--wait or --timeline");
       }
       if (session.empty()) session = nemo::ContextString(ctx, "session_id").value_or("");
-      ctx["journal"] = JournalEntries(session);
+      nlohmann::json entries = JournalEntries(session);
+      if (prog.WantsSummary()) {  // a person at a terminal: a table; a pipe: the JSON
+        prog.WriteOutput(nemo::JournalTable(entries));
+        return 0;
+      }
+      ctx["journal"] = std::move(entries);
       prog.WriteContext(ctx);
       return 0;
     }
@@ -103,7 +110,7 @@ int main(int argc, char** argv) {
       return exit_code;
     }
     if (draft) {
-      prog.WriteContext(state.draft);  // not the context, but a JSON document all the same
+      prog.WriteDocument(state.draft);  // not the context, but a JSON document all the same
       return exit_code;
     }
     nemo::SetSession(ctx, api.config().api_base, sid);

@@ -1,6 +1,8 @@
 #include "cli.h"
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -15,11 +17,15 @@
 #include "error.h"
 #include "http.h"
 #include "interrupt.h"
+#include "summary.h"
 #include "terminal.h"
 #include "text.h"
 
 namespace nemo {
 namespace {
+
+// Program::ReadContext found stdin a pipe that ended without a byte.
+bool g_stdin_was_empty_pipe = false;
 
 void OnSignal(int sig) {
   // A second Ctrl-C means "now": leave without cleaning up further.
@@ -154,6 +160,8 @@ Program::Program(std::string name, std::string summary, std::string example)
   app_.add_flag("-q,--quiet", flags_.quiet, "No progress or notes on stderr")->group(common);
   app_.add_flag("-v,--verbose", flags_.verbose, "Log requests to stderr (tokens redacted)")
       ->group(common);
+  app_.add_flag("--json", flags_.json, "The JSON context on stdout even on a terminal (no summary)")
+      ->group(common);
   app_.add_option("--error-format", flags_.error_format, "Errors as text or one JSON object")
       ->type_name("{text|json}")
       ->group(common);
@@ -166,6 +174,12 @@ Program::Program(std::string name, std::string summary, std::string example)
 int Program::Run(int argc, char** argv, const std::function<int()>& body) {
   InstallSignalHandlers();
   ErrorFormat format = ResolveErrorFormat(ScanErrorFormat(argc, argv));
+  // Said on stderr, and passed down the pipe: the next program stops without a word of its own.
+  auto fail = [&](const Error& e) {
+    PrintError(name_, e, format);
+    PassOn(FailureContext(name_, e));
+    return e.exit_code();
+  };
   try {
     try {
       app_.parse(argc, argv);
@@ -189,25 +203,79 @@ int Program::Run(int argc, char** argv, const std::function<int()>& body) {
     format = ResolveErrorFormat(flags_.error_format);
     if (app_.get_option("--context-out")->count() > 0) CheckContextOut(flags_.context_out);
     return body();
+  } catch (const SilentExit& e) {
+    PassOn(e.context);
+    return e.exit_code;
   } catch (const Error& e) {
-    PrintError(name_, e, format);
-    return e.exit_code();
+    return fail(e);
   } catch (const nlohmann::json::exception& e) {
-    PrintError(name_, Error(kExitBadResponse, std::string("unexpected data: ") + e.what()), format);
-    return kExitBadResponse;
+    return fail(Error(kExitBadResponse, std::string("unexpected data: ") + e.what()));
   } catch (const std::bad_alloc&) {
-    PrintError(name_, Error(kExitInternal, "out of memory"), format);
-    return kExitInternal;
+    return fail(Error(kExitInternal, "out of memory"));
   } catch (const std::exception& e) {
-    PrintError(name_,
-               Error(kExitInternal, std::string("internal error: ") + e.what(),
-                     "this is a bug in nemo; please report it with the command you ran"),
-               format);
-    return kExitInternal;
+    return fail(Error(kExitInternal, std::string("internal error: ") + e.what(),
+                      "this is a bug in nemo; please report it with the command you ran"));
   }
 }
 
-nlohmann::json Program::ReadContext() const { return nemo::ReadContext(stdin); }
+void Program::PassOn(const nlohmann::json& failure) const {
+  // Only where the next program reads a context: not to a terminal (the person read stderr),
+  // not into -O's file (a failure leaves none), not into a video or text on stdout.
+  // -O was given (even an empty, refused name): the context was never stdout's to carry.
+  bool o_given = app_.get_option("--context-out")->count() > 0;
+  bool to_stdout = !o_given || flags_.context_out == "-";
+  if (!to_stdout || StdoutIsTerminal()) return;
+  if (context_on_stdout_ && !context_on_stdout_()) return;
+  std::string line = DumpJson(failure, false) + "\n";
+  // Best effort: a reader that went away has nothing to be told.
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fflush(stdout);
+}
+
+nlohmann::json Program::ReadContext() const {
+  const int fd = STDIN_FILENO;
+  if (isatty(fd) == 1) return nlohmann::json::object();
+  struct stat st {};
+  bool pipe = fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+  auto stop_if_interrupted = [&] {
+    // Nothing is in flight while waiting for the context: nothing to say (the shell shows ^C).
+    if (int sig = InterruptSignal(); sig != 0) {
+      int code = ExitCodeForSignal(sig);
+      throw SilentExit{code, FailureContext(name_, Error(code, "interrupted"))};
+    }
+  };
+  ContextReader reader;
+  std::size_t total = 0;
+  char buffer[65536];
+  for (;;) {
+    // A blocking read would not notice a signal that came just before it: wait in short steps.
+    stop_if_interrupted();
+    struct pollfd p {
+      fd, POLLIN, 0
+    };
+    int ready = poll(&p, 1, 100);
+    if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
+    ssize_t n = ready < 0 ? -1 : read(fd, buffer, sizeof buffer);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      throw Error(kExitUsage, "stdin: cannot read: " + ErrnoText());
+    }
+    total += static_cast<std::size_t>(n);
+    reader.Feed(std::string_view(buffer, static_cast<std::size_t>(n)));
+  }
+  reader.Finish();
+  stop_if_interrupted();
+  // The stage before ended without a word on stdout (killed, or not a nemo program). Said when
+  // a session id is then missing (RequireSessionId); a program that needs no context (nemo-auth
+  // in a script whose stdin is a spent pipe) goes on without one.
+  g_stdin_was_empty_pipe = total == 0 && pipe;
+  const nlohmann::json& context = reader.context();
+  if (IsFailureContext(context)) {
+    throw SilentExit{FailureExitCode(context), {{"error", context["error"]}}};
+  }
+  return context;
+}
 
 Api Program::MakeApi(const nlohmann::json& context) const {
   Config config =
@@ -221,25 +289,39 @@ Api Program::MakeApi(const nlohmann::json& context) const {
   return Api(std::move(config));
 }
 
+bool Program::WantsSummary() const {
+  bool to_stdout = flags_.context_out.empty() || flags_.context_out == "-";
+  return to_stdout && !flags_.json && flags_.json_style() == JsonStyle::kAuto && StdoutIsTerminal();
+}
+
 void Program::WriteContext(const nlohmann::json& context) const {
+  if (WantsSummary()) {
+    std::string summary = Summarize(name_, context);
+    if (!summary.empty()) {
+      WriteOutput(summary);
+      return;
+    }
+  }
+  WriteDocument(context);
+}
+
+void Program::WriteDocument(const nlohmann::json& document) const {
   if (flags_.context_out.empty() || flags_.context_out == "-") {
-    WriteJson(context, flags_.json_style());
-    if (std::ferror(stdout)) _exit(ExitCodeForWriteError(errno));
+    WriteJson(document, flags_.json_style());
+    FlushStdoutOrExit(name_);
     return;
   }
   // A file is not a terminal: compact unless --pretty.
-  WriteOutput(DumpJson(context, flags_.pretty) + "\n");
+  WriteOutput(DumpJson(document, flags_.pretty) + "\n");
 }
 
 void Program::WriteOutput(const std::string& text) const {
   if (flags_.context_out.empty() || flags_.context_out == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
-    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-      _exit(ExitCodeForWriteError(errno));
-    }
+    FlushStdoutOrExit(name_);
     return;
   }
-  ReplaceFileAtomically(flags_.context_out, text, DefaultFileMode(), kExitUsage);
+  ReplaceFileAtomically(flags_.context_out, text, DefaultFileMode(), kExitLocalWrite);
 }
 
 void Program::Note(const std::string& message) const {
@@ -334,6 +416,11 @@ std::string RequireSessionId(const std::string& flag, const nlohmann::json& cont
   if (!flag.empty()) return flag;
   auto from_context = ContextString(context, "session_id");
   if (from_context && !from_context->empty()) return *from_context;
+  if (g_stdin_was_empty_pipe) {
+    // One short line, not a usage error with a hint about piping that would not help.
+    throw Error(kExitNoContext,
+                "no context on stdin: the command before it in the pipe wrote none");
+  }
   throw Error(kExitUsage, "no session id",
               "pipe a context from `nemo-session` or pass --session <id>");
 }

@@ -10,6 +10,7 @@
 #include "contact_sheet.h"
 #include "download.h"
 #include "draft.h"
+#include "follow_up.h"
 #include "interrupt.h"
 #include "journal_record.h"
 #include "output.h"
@@ -96,7 +97,8 @@ RenderJob FollowToEnd(RenderClient& renders, RenderJob job, FollowOptions follow
       renders.Cancel(job.id);
       record.Save("cancelled");
     }
-    throw Error(e.exit_code(), "interrupted; render " + job.id + " cancelled");
+    throw InterruptedRender(e.exit_code(), (*record).value("session_id", ""),
+                            (*record).value("session_name", ""), job.id, true);
   }
   bar.Finish();
   return job;
@@ -179,6 +181,8 @@ ExportResult Exporter::Run(Api& api, Journal& journal) {
                                               {"draft_sha256", draft_sha256},
                                               {"format", r.format},
                                               {"quality", r.quality}});
+  // Named in nemo-state --journal's table and in what an interruption says.
+  if (!r.session_name.empty()) (*record)["session_name"] = r.session_name;
   RenderJob job;
   if (recorded) {
     job = *recorded;
@@ -220,8 +224,19 @@ ExportResult Exporter::Run(Api& api, Journal& journal) {
   download.on_note = [&](const std::string& note) {
     if (!r.quiet && StderrIsTerminal()) std::fprintf(stderr, "%s: %s\n", kProgram, note.c_str());
   };
-  DownloadResult saved = Download(api, download);
+  DownloadResult saved;
+  try {
+    saved = Download(api, download);
+  } catch (const Error& e) {
+    if (!IsInterruption(e)) throw;
+    throw InterruptedDownload(e.exit_code(), sid, r.session_name, job.id,
+                              download.target == "-" ? "stdout" : download.target);
+  }
   bar.Finish();
+  if (download.target != "-") {  // where it went, for nemo-state --journal
+    (*record)["file"] = saved.file;
+    record.TrySave("completed");
+  }
   if (r.verbose) {  // like the request log lines of -v, whatever stderr is
     std::fprintf(stderr, "%s: saved %s (%lld ms, %lld bytes: hashed, fsync'ed, in place)\n",
                  kProgram, saved.file.c_str(), static_cast<long long>(saved.elapsed_ms),

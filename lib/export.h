@@ -17,6 +17,7 @@ namespace nemo {
 
 struct ExportRequest {
   std::string session_id;
+  std::string session_name;    // the context's, if any: in the journal and an interruption's words
   std::string output;          // -o: a file, "-" for stdout; "" for the default name
   bool output_given = false;   // -o was on the command line (so "" is an empty name, refused)
   std::string format = "mp4";  // the container

@@ -10,6 +10,7 @@
 #include "credits.h"
 #include "draft.h"
 #include "exit_code.h"
+#include "follow_up.h"
 #include "journal_record.h"
 #include "output.h"
 #include "sha256.h"
@@ -150,7 +151,7 @@ class EventLines {
   void Flush() {
     if (!unflushed_) return;
     unflushed_ = false;
-    if (std::fflush(stdout) != 0) _exit(ExitCodeForWriteError(errno));
+    FlushStdoutOrExit("nemo-send");
   }
 
  private:
@@ -223,6 +224,8 @@ SendResult SendMessage(Api& api, const SendRequest& request, Journal& journal) {
 
   // Recorded before the request goes out: from here on, a re-run never sends it again.
   JournalRecord record(entry, SendRecord(base, sid, request.message, before));
+  // Named in nemo-state --journal's table.
+  if (!request.session_name.empty()) (*record)["session_name"] = request.session_name;
   record.Save("sending");
 
   StatusLine status(prog, StatusLine::Choose(request.quiet));
@@ -278,6 +281,8 @@ SendResult SendMessage(Api& api, const SendRequest& request, Journal& journal) {
     bool ended_in_error = run.events.failure().has_value();
     if (ended_in_error ? run.started : !Refused(e)) credits.Started();
     RecordFailure(record, run, e);
+    // Ctrl-C with the message out (or on its way): what is left behind, and how to follow it up.
+    if (IsInterruption(e)) throw InterruptedSend(e.exit_code(), sid, request.session_name, started);
     throw;
   }
 

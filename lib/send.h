@@ -19,8 +19,9 @@ namespace nemo {
 
 struct SendRequest {
   std::string session_id;
-  std::string message;  // the whole message, documents included
-  bool again = false;   // --again: send even if the journal shows it went already
+  std::string session_name;  // the context's, if any: in the journal and an interruption's words
+  std::string message;       // the whole message, documents included
+  bool again = false;        // --again: send even if the journal shows it went already
   long long cost = -1;  // credits expected; -1: from the draft and the environment; 0: no check
   std::optional<long long> max_credits;  // --max-credits: the build's cap (else NEMO_MAX_CREDITS)
   // The clocks (timeout bounds the state reads around the run too) and raw_events. on_event and

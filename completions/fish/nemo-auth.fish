@@ -10,6 +10,7 @@ complete -c nemo-auth -n "__fish_seen_subcommand_from login" -l with-token -d 'R
 complete -c nemo-auth -l api -r -d 'API base URL'
 complete -c nemo-auth -l pretty -d 'Indent the JSON output'
 complete -c nemo-auth -l compact -d 'One-line JSON output'
+complete -c nemo-auth -l json -d 'The JSON context even on a terminal (no summary)'
 complete -c nemo-auth -s q -l quiet -d 'No notes on stderr'
 complete -c nemo-auth -s v -l verbose -d 'Log requests to stderr'
 complete -c nemo-auth -l error-format -x -a 'text json' -d 'Error format'

@@ -1,5 +1,5 @@
 # fish completion for nemo-export
-# Long flags (as --help prints them): --api --compact --contact-sheet --context-out --depfile --detach --draft --error-format --format --help --new --no-download --output --pretty --progress --quality --quiet --session --timeout --verbose --version
+# Long flags (as --help prints them): --api --compact --contact-sheet --context-out --depfile --detach --draft --error-format --format --help --json --new --no-download --output --pretty --progress --quality --quiet --session --timeout --verbose --version
 complete -c nemo-export -f
 complete -c nemo-export -l session -x -d 'Session id'
 complete -c nemo-export -s o -l output -r -F -d 'Output file (- for stdout)'
@@ -15,6 +15,7 @@ complete -c nemo-export -l new -d 'Submit a new render even if the journal has o
 complete -c nemo-export -l api -x -d 'API base URL'
 complete -c nemo-export -l pretty -d 'Indent the JSON output'
 complete -c nemo-export -l compact -d 'One-line JSON output'
+complete -c nemo-export -l json -d 'The JSON context even on a terminal (no summary)'
 complete -c nemo-export -s q -l quiet -d 'No progress or notes on stderr'
 complete -c nemo-export -s v -l verbose -d 'Log requests to stderr'
 complete -c nemo-export -l error-format -x -a 'text json' -d 'Error format'

@@ -1,5 +1,5 @@
 # fish completion for nemo-send
-# Long flags (as --help prints them): --again --api --compact --context-out --cost --depfile --error-format --file --help --idle-timeout --max-credits --message-stdin --pretty --quiet --raw-events --recover-timeout --session --stream --text --timeout --verbose --version
+# Long flags (as --help prints them): --again --api --compact --context-out --cost --depfile --error-format --file --help --idle-timeout --json --max-credits --message-stdin --pretty --quiet --raw-events --recover-timeout --session --stream --text --timeout --verbose --version
 complete -c nemo-send -l session -x -d 'Session id'
 complete -c nemo-send -s f -l file -r -F -d 'A document to send with the message (repeatable)'
 complete -c nemo-send -l message-stdin -d 'Read the message from stdin (no context then)'
@@ -15,6 +15,7 @@ complete -c nemo-send -l max-credits -x -d "The build's cap on spent and reserve
 complete -c nemo-send -l api -x -d 'API base URL'
 complete -c nemo-send -l pretty -d 'Indent the JSON output'
 complete -c nemo-send -l compact -d 'One-line JSON output'
+complete -c nemo-send -l json -d 'The JSON context even on a terminal (no summary)'
 complete -c nemo-send -s q -l quiet -d 'No status line or notes on stderr'
 complete -c nemo-send -s v -l verbose -d 'Log requests to stderr'
 complete -c nemo-send -l error-format -x -a 'text json' -d 'Error format'

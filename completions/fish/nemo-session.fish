@@ -9,6 +9,7 @@ complete -c nemo-session -n "__fish_seen_subcommand_from link" -l task -r -d 'Ta
 complete -c nemo-session -l api -r -d 'API base URL'
 complete -c nemo-session -l pretty -d 'Indent the JSON output'
 complete -c nemo-session -l compact -d 'One-line JSON output'
+complete -c nemo-session -l json -d 'The JSON context even on a terminal (no summary)'
 complete -c nemo-session -s q -l quiet -d 'No notes on stderr'
 complete -c nemo-session -s v -l verbose -d 'Log requests to stderr'
 complete -c nemo-session -l error-format -x -a 'text json' -d 'Error format'

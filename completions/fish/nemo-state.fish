@@ -1,5 +1,5 @@
 # fish completion for nemo-state
-# Long flags (as --help prints them): --api --check --compact --context-out --draft --error-format --help --journal --pretty --quiet --session --summary --timeline --timeout --verbose --version --wait
+# Long flags (as --help prints them): --api --check --compact --context-out --draft --error-format --help --journal --json --pretty --quiet --session --summary --timeline --timeout --verbose --version --wait
 complete -c nemo-state -f
 complete -c nemo-state -l session -r -d 'Session id'
 complete -c nemo-state -l summary -d 'Print the one-line track summary'
@@ -12,6 +12,7 @@ complete -c nemo-state -l timeout -x -d 'How long --wait waits'
 complete -c nemo-state -l api -r -d 'API base URL'
 complete -c nemo-state -l pretty -d 'Indent the JSON output'
 complete -c nemo-state -l compact -d 'One-line JSON output'
+complete -c nemo-state -l json -d 'The JSON context even on a terminal (no summary)'
 complete -c nemo-state -s q -l quiet -d 'No notes on stderr'
 complete -c nemo-state -s v -l verbose -d 'Log requests to stderr'
 complete -c nemo-state -l error-format -x -a 'text json' -d 'Error format'

@@ -1,5 +1,5 @@
 # fish completion for nemo-upload
-# Long flags (as --help prints them): --api --compact --context-out --depfile --error-format --help --jobs --max-size --pretty --progress --quiet --session --url --verbose --version
+# Long flags (as --help prints them): --api --compact --context-out --depfile --error-format --help --jobs --json --max-size --pretty --progress --quiet --session --url --verbose --version
 function __nemo_upload_media
     set -l token (commandline -ct)
     for f in $token*
@@ -20,6 +20,7 @@ complete -c nemo-upload -l progress -d 'Show the progress bar even off a termina
 complete -c nemo-upload -l api -x -d 'API base URL'
 complete -c nemo-upload -l pretty -d 'Indent the JSON output'
 complete -c nemo-upload -l compact -d 'One-line JSON output'
+complete -c nemo-upload -l json -d 'The JSON context even on a terminal (no summary)'
 complete -c nemo-upload -s q -l quiet -d 'No progress or notes on stderr'
 complete -c nemo-upload -s v -l verbose -d 'Log requests to stderr'
 complete -c nemo-upload -l error-format -x -a 'text json' -d 'Error format'

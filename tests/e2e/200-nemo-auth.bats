@@ -136,7 +136,7 @@ requested() { sandbox_counters | jq '[.anon_token_requests[]] | add // 0'; }
 @test "login --with-token with a refused token blames the token on stdin, not NEMO_TOKEN" {
   run --separate-stderr bash -c 'echo "nmv_usr_not_a_real_token" | nemo-auth login --with-token'
   [ "$status" -eq 3 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ ${stderr_lines[0]} == "nemo-auth: the token on stdin was refused: "* ]]
   [[ $stderr != *NEMO_TOKEN* ]]
   [[ ${stderr_lines[1]} == "hint: "*"nothing was stored"* ]]
@@ -147,6 +147,6 @@ requested() { sandbox_counters | jq '[.anon_token_requests[]] | add // 0'; }
   run --separate-stderr env NEMO_NO_AUTO_AUTH=1 nemo-session
   [ "$status" -eq 3 ]
   [[ $stderr == *"hint:"*nemo-auth* ]]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [ "$(requested)" -eq 0 ]
 }

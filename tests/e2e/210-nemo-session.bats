@@ -59,7 +59,7 @@ teardown_file() { sandbox_stop; }
   other=$(jq -r .session_id other.json)
   run --separate-stderr nemo-session link --session "$other" <first.json
   [ "$status" -eq 2 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [ "${stderr_lines[0]}" = "nemo-session: link: no task id for session $other" ]
   [[ ${stderr_lines[1]} == "hint: "*"--task"* ]]
   run --separate-stderr nemo-session link --session "$other" </dev/null
@@ -78,7 +78,7 @@ teardown_file() { sandbox_stop; }
 @test "a session that does not exist gives exit 4" {
   run --separate-stderr nemo-session link --session ses_doesnotexist --task task_x
   [ "$status" -eq 4 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ $stderr == nemo-session:* ]]
 }
 

@@ -32,7 +32,7 @@ refused() {
   upload "$@"
   [ "$status" -eq "$code" ]
   [[ ${stderr_lines[0]} == "nemo-upload: "$pattern ]]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [ "$(count requests)" -eq "$before" ]
 }
 
@@ -93,7 +93,7 @@ refused() {
   run --separate-stderr as_unprivileged nemo-upload a.png locked.png <"$CTX"
   [ "$status" -eq 2 ]
   [[ ${stderr_lines[0]} == "nemo-upload: "*"locked.png: cannot read: Permission denied" ]]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [ "$(count requests)" -eq "$before" ]
 }
 @test "text named .mp4 is refused by its content (exit 6)" {
@@ -121,7 +121,7 @@ refused() {
   before=$(count requests)
   upload a.png clip.mp4
   [ "$status" -eq 13 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ ${stderr_lines[0]} == "nemo-upload: the server answered HTTP 5"* ]]
   [ "$(count requests)" -eq $((before + 1)) ]
 }
@@ -131,7 +131,7 @@ refused() {
   before=$(count requests)
   upload a.png
   [ "$status" -eq 13 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ ${stderr_lines[0]} == *"HTML page"* ]]
   [ "$(count requests)" -eq $((before + 1)) ]
 }
@@ -176,7 +176,7 @@ faulted_upload_answers_429() {
   run --separate-stderr nemo-upload --jobs 1 a.png b.jpg clip.mp4 <"$BATS_TEST_TMPDIR/small.json"
   sandbox_stop
   [ "$status" -eq 7 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ ${stderr_lines[0]} == "nemo-upload: "*"[4002]" ]]
   [[ ${stderr_lines[1]} == "hint: compress or trim"*"; 2 of 3 files reached the session before the failure (a.png, b.jpg); they are not in the output" ]]
 }

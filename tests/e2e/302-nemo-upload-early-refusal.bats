@@ -58,7 +58,7 @@ counter() { sandbox_counters | jq --arg k "${2:-}" ".$1${2:+[\$k]} // 0"; }
 # After `run --separate-stderr`: nothing on stdout, one "nemo-upload: " line matching PATTERN
 # on stderr, then only "hint: " lines, and no token anywhere.
 one_error() {
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ ${stderr_lines[0]} == "nemo-upload: "$1 ]] || { echo "stderr: $stderr"; return 1; }
   local line
   for line in "${stderr_lines[@]:1}"; do

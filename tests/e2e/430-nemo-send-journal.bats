@@ -184,7 +184,7 @@ journal_parses() {
   sandbox_credits 40
   run --separate-stderr nemo-send 'a 4-second video' <ctx.json
   [ "$status" -eq 5 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ $stderr == "nemo-send: not enough credits: this generation costs about 100, 40 available; nothing was sent"* ]]
   [[ $stderr == *"hint: "*"--cost 0"* ]]
   [ "$(messages)" -eq 0 ]
@@ -211,7 +211,7 @@ journal_parses() {
   echo "not a directory" >state-file
   XDG_STATE_HOME=$PWD/state-file run --separate-stderr nemo-send 'a 4-second video' <ctx.json
   [ "$status" -eq 2 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ ${stderr_lines[0]} == "nemo-send: $PWD/state-file/nemovideo"*": cannot create the directory: "* ]]
   [[ ${stderr_lines[1]} == "hint: the journal lives in"* ]]
   [ "$(messages)" -eq 0 ]

@@ -96,7 +96,7 @@ EOF
   head -c 500000 /dev/zero | tr '\0' b >two.txt
   run --separate-stderr nemo-send -f one.txt -f two.txt 'a video from these' <ctx.json
   [ "$status" -eq 2 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [ "${stderr_lines[0]}" = "nemo-send: two.txt: message too long with the instruction and 1 file before it (over 1 MiB; limit 1 MiB)" ]
   [[ ${stderr_lines[1]} == "hint: "*"-f"* ]]
   [ "$(messages)" -eq 0 ]
@@ -113,7 +113,7 @@ EOF
   run --separate-stderr bash -c "echo hi | nemo-send --session $SID --message-stdin -f broken.docx"
   [ "$status" -eq 2 ]
   [[ $stderr == *"--message-stdin takes the whole message from stdin"* ]]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [ "$(messages)" -eq 0 ]
 }
 

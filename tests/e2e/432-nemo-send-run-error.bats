@@ -46,7 +46,8 @@ run_error_row() {
   local rc=0
   nemo-send "$message" <ctx.json >out1 2>err1 || rc=$?
   [ "$rc" -eq 12 ] || FAILURES+=("$label first run: exit $rc, want 12: $(tr '\n' '|' <err1)")
-  [ -s out1 ] && FAILURES+=("$label first run: stdout not empty")
+  failure_context_only "$(cat out1)" 12 ||
+    FAILURES+=("$label first run: stdout not the failure context alone: $(head -c 200 out1)")
   [[ $(head -n 1 err1) == "nemo-send: "* ]] || FAILURES+=("$label first run: $(head -n 1 err1)")
   grep -q '^hint: .*does not send the message again' err1 ||
     FAILURES+=("$label first run: no hint that a re-run does not send: $(tr '\n' '|' <err1)")
@@ -56,7 +57,8 @@ run_error_row() {
   rc=0
   nemo-send "$message" <ctx.json >out2 2>err2 || rc=$?
   [ "$rc" -eq 12 ] || FAILURES+=("$label re-run: exit $rc, want 12: $(tr '\n' '|' <err2)")
-  [ -s out2 ] && FAILURES+=("$label re-run: stdout not empty")
+  failure_context_only "$(cat out2)" 12 ||
+    FAILURES+=("$label re-run: stdout not the failure context alone: $(head -c 200 out2)")
   [ "$(messages)" -eq $((sent_before + 1)) ] ||
     FAILURES+=("$label re-run: the message was sent again ($(messages) - $sent_before sends)")
   grep -q "^nemo-send: this message went to session $SID .*ended in an error.*not sending it again" err2 ||

@@ -60,7 +60,7 @@ setup() {
   run --separate-stderr nemo-state --wait --timeout 1s <empty.json
   [ "$status" -eq 11 ]
   [[ $stderr == "nemo-state: the draft is still not ready after"* ]]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
 }
 
 @test "without a session id it is a usage error (exit 2)" {

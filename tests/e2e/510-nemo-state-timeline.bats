@@ -72,5 +72,5 @@ setup() {
   run --separate-stderr nemo-state --journal --timeline <empty.json
   [ "$status" -eq 2 ]
   [[ $stderr == "nemo-state: --journal lists the journal; "*"--timeline"* ]]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
 }

@@ -82,7 +82,7 @@ job_status() {  # the server's view of a render
   [ ! -e out.mp4.part ]
   id=$(grep -o 'render_[0-9]*_[0-9a-f]*' stderr.txt | head -1)
   [ "$(job_status "$id")" = cancelled ]
-  [ ! -s stdout.txt ]
+  failure_context_only "$(cat stdout.txt)" 130
 }
 
 @test "SIGTERM exits 143" {

@@ -45,7 +45,7 @@ counter() { sandbox_counters | jq -r ".$1 // 0"; }
   [ "$status" -eq 2 ]
   [ "${stderr_lines[0]}" = "nemo-export: --contact-sheet needs ffmpeg, which is not installed (not on PATH)" ]
   [[ ${stderr_lines[1]} == "hint: "*"apt-get install ffmpeg"* ]]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [ "$(counter render_requests)" -eq "$before" ]
   [ ! -e out.mp4 ]
   [ ! -e sheet.png ]

@@ -39,7 +39,7 @@ state() { run --separate-stderr nemo-state <"$CTX"; }
   sandbox_fault '{"fail_next": 3}'
   before=$(requests) && state
   [ "$status" -eq 13 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ ${stderr_lines[0]} == "nemo-state: the server answered HTTP 503"* ]]
   [ "${#stderr_lines[@]}" -le 2 ]
   [[ ${stderr_lines[1]:-hint: } == "hint: "* ]]
@@ -52,7 +52,7 @@ state() { run --separate-stderr nemo-state <"$CTX"; }
   sandbox_fault '{"html_next": 3}'
   state
   [ "$status" -eq 13 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ ${stderr_lines[0]} == "nemo-state: the server answered HTTP 502 with an HTML page (502 Bad Gateway)" ]]
 }
 
@@ -64,7 +64,7 @@ state() { run --separate-stderr nemo-state <"$CTX"; }
   sandbox_fault '{"rate_limit_next": 2}'
   state
   [ "$status" -eq 9 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ ${stderr_lines[0]} == "nemo-state: "*429* ]]
 }
 
@@ -84,7 +84,7 @@ run_sse_posts() { sandbox_counters | jq '.injected["POST /run_sse"] // 0'; }
   before=$(run_sse_posts)
   send_with_fault 503
   [ "$status" -eq 13 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ ${stderr_lines[0]} == "nemo-send: the server answered HTTP 503"* ]]
   [ "$(($(run_sse_posts) - before))" -eq 1 ]
   [ "$(messages "$sid")" -eq 0 ]
@@ -94,7 +94,7 @@ run_sse_posts() { sandbox_counters | jq '.injected["POST /run_sse"] // 0'; }
   before=$(run_sse_posts)
   send_with_fault 429
   [ "$status" -eq 9 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ ${stderr_lines[0]} == "nemo-send: "*429* ]]
   [ "$(($(run_sse_posts) - before))" -eq 1 ]
   [ "$(messages "$sid")" -eq 0 ]
@@ -104,7 +104,7 @@ run_sse_posts() { sandbox_counters | jq '.injected["POST /run_sse"] // 0'; }
   sandbox_fault '{"errors_on_200": true}'
   run --separate-stderr nemo-state --session ses_nope <"$CTX"
   [ "$status" -eq 4 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ ${stderr_lines[0]} == "nemo-state: "*"[1002]"* ]]
 }
 
@@ -128,7 +128,7 @@ run_sse_posts() { sandbox_counters | jq '.injected["POST /run_sse"] // 0'; }
   sandbox_fault '{"expire_tokens": true}'
   run --separate-stderr nemo-send 'a 2-second video' <ctx.json
   [ "$status" -eq 3 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ ${stderr_lines[1]} == "hint: "*NEMO_TOKEN* ]]
   [ "$(messages "$(jq -r .session_id ctx.json)")" -eq 0 ]
   [ ! -e "$XDG_CONFIG_HOME/nemovideo/credentials.json" ]

@@ -50,7 +50,7 @@ counter() { sandbox_counters | jq ".$1"; }
   sandbox_fault '{"work_time_ms": 30000}'
   run --separate-stderr nemo-send --timeout 1s 'a 2-second video' <ctx.json
   [ "$status" -eq 11 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ ${stderr_lines[0]} == "nemo-send: "*--timeout* ]]
   [ "$(messages "$SID")" -eq 1 ]
 }
@@ -59,7 +59,7 @@ counter() { sandbox_counters | jq ".$1"; }
   sandbox_fault '{"keepalive_only": true}'
   run --separate-stderr nemo-send --idle-timeout 1s 'a 2-second video' <ctx.json
   [ "$status" -eq 11 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [ "$(messages "$SID")" -eq 1 ]
 }
 
@@ -84,7 +84,7 @@ counter() { sandbox_counters | jq ".$1"; }
   sandbox_fault '{"fail_render": true}'
   run --separate-stderr nemo-export -o v.mp4 <"$MADE"
   [ "$status" -eq 12 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [ "$(cat v.mp4)" = 'the previous video' ]
   [ ! -e v.mp4.part ]
 }
@@ -102,7 +102,7 @@ counter() { sandbox_counters | jq ".$1"; }
   sandbox_fault '{"break_download_after": 1000, "break_download_times": 1000}'
   run --separate-stderr nemo-export -o v.mp4 <"$MADE"
   [ "$status" -eq 10 ]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
   [[ ${stderr_lines[0]} == "nemo-export: "* ]]
   [ "$(cat v.mp4)" = 'the previous video' ]
   [ ! -e v.mp4.part ]

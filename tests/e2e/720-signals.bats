@@ -35,12 +35,12 @@ wait_for() {  # JQ-CONDITION on the counters, or 'session' + condition on the se
   return 1
 }
 # interrupted SIGNAL EXIT: the background program ($pid, stdout out, stderr err) exits EXIT with
-# one "…: interrupted" stderr line (and hints), nothing on stdout, and the work directory holds only what it held before
+# one "…: interrupted" stderr line (and hints), only the failure context on stdout, and the work directory holds only what it held before
 interrupted() {
   kill -"$1" "$pid"
   status=0 && wait "$pid" || status=$?
   [ "$status" -eq "$2" ]
-  [ ! -s out ]
+  failure_context_only "$(cat out)" "$2"
   grep -q '^nemo-[a-z]*: interrupted' err
   [ "$(grep -vc '^hint: ' err)" -eq 1 ]
   [ "$(ls -A | sort | tr '\n' ' ')" = "err out " ]

@@ -60,7 +60,7 @@ assert_refusal() {  # STATUS PROGRAM PATTERN
   [[ ${stderr_lines[0]} == "$2: "* ]]
   [[ ${stderr_lines[0]} =~ $3 ]]
   [[ ${stderr_lines[1]} == "hint: "* ]]
-  [ -z "$output" ]
+  failure_context_only "$output" "$status"
 }
 
 # --- the context's "api" never redirects a token ------------------------------------------------

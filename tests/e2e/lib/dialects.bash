@@ -144,7 +144,10 @@ matrix_row() {
   local problems=()
   [ "$rc" -eq "$want" ] || problems+=("exit $rc, want $want")
   if [ "$want" -ne 0 ]; then
-    [ -s "$dir/stdout" ] && problems+=("stdout not empty: $(head -c 200 "$dir/stdout")")
+    # A failure leaves its failure context on stdout for the next program, and nothing else.
+    if [ -s "$dir/stdout" ] && ! failure_context_only "$(cat "$dir/stdout")" "$want"; then
+      problems+=("stdout not only the failure context: $(head -c 200 "$dir/stdout")")
+    fi
     local first
     first=$(head -n 1 "$dir/stderr")
     [[ $first =~ ^nemo(-[a-z]+)?:\  ]] || problems+=("first stderr line: $first")

@@ -52,7 +52,9 @@ row() {
   for line in "${stderr_lines[@]:1}"; do
     [[ $line == "hint: "* ]]
   done
-  [ -z "$output" ]
+  # Nothing on stdout but, where stdout carries the context, the failure context for the next
+  # program in a pipe.
+  [ -z "$output" ] || failure_context_only "$output" "$code"
   [ "$(_matrix_files)" = "$files_before" ]
   [ -z "$(find "$XDG_CONFIG_HOME" -name '.credentials.json.*' 2>/dev/null)" ]
   [ "$(_matrix_work_counters)" = "$counters_before" ]

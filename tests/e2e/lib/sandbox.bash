@@ -204,3 +204,19 @@ random_sleep() {
   sleep "$((us / 1000000)).$(printf '%06d' $((us % 1000000)))"
   echo "$us"
 }
+
+# A failed program writes its failure context on stdout (when stdout is a pipe or a file) for the
+# next program in the pipe: {"error":{"exit","message","program",…}} and nothing else.
+#   failure_context_only TEXT [EXIT [PROGRAM]]   TEXT is exactly one failure context (of that
+#                                                exit code and program, when given)
+#   pipeline_errors FILE                         the lines of FILE (a pipeline's stderr) that are
+#                                                a program's error ("nemo-…: …", not warnings)
+failure_context_only() {
+  local text=$1 code=${2:-null} program=${3:-}
+  [ "$(printf '%s\n' "$text" | grep -c .)" -eq 1 ] || return 1
+  jq -e --argjson c "$code" --arg p "$program" \
+    'keys == ["error"] and (.error.exit | type == "number")
+     and ($c == null or .error.exit == $c) and ($p == "" or .error.program == $p)
+     and (.error.message | type == "string")' <<<"$text" >/dev/null
+}
+pipeline_errors() { grep -E '^nemo-[a-z]+: ' "$1" | grep -v ': warning: ' || true; }
