@@ -16,8 +16,8 @@ namespace fs = std::filesystem;
 
 namespace {
 constexpr const char* kWritableHint =
-    "the journal and the credit ledger live in ${XDG_STATE_HOME:-~/.local/state}/nemovideo; it "
-    "must be a writable directory";
+    "the journal lives in ${XDG_STATE_HOME:-~/.local/state}/nemovideo/journal, the credit ledger "
+    "beside it; it must be a writable directory";
 }  // namespace
 
 fs::path StateDir() {

@@ -7,7 +7,7 @@ load lib/sandbox
 
 setup_file() {
   nemo_test_env
-  sandbox_start
+  sandbox_start --work-time 300ms
   nemo-auth >"$BATS_FILE_TMPDIR/auth.json"
 }
 teardown_file() { sandbox_stop; }

@@ -16,7 +16,7 @@ setup() { matrix_setup; }
 @test "unknown flag after a subcommand (nemo-session new --bogus): exit 2" {
   row 2 'bogus' 'nemo-session new --bogus'
 }
-@test "unknown command (nemo frobnicate): exit 2" { row 2 'frobnicate' 'nemo frobnicate'; }
+@test "unknown command (nemo-video frobnicate): exit 2" { row 2 'frobnicate' 'nemo-video frobnicate'; }
 @test "--jobs 0: exit 2" { row 2 'jobs' 'nemo-upload --jobs 0 a.png <"$CTX"'; }
 @test "--quality ultra: exit 2" { row 2 'ultra|quality' 'nemo-export --quality ultra <"$CTX"'; }
 @test "--timeout banana: exit 2" { row 2 'banana' 'nemo-send --timeout banana hello <"$CTX"'; }
