@@ -211,7 +211,7 @@ TEST_F(ApiTest, StreamRefusedOnHttp200IsAnErrorNotABody) {
   std::string body;
   request.on_body = [&](std::string_view chunk) { body.append(chunk); };
   try {
-    api.Exchange(request).http;
+    (void)api.Exchange(request).http;
     FAIL() << "no error";
   } catch (const nemo::Error& e) {
     EXPECT_EQ(e.exit_code(), nemo::kExitAuth);
@@ -232,7 +232,7 @@ TEST_F(ApiTest, JsonWhereAFileWasExpectedIsExit13) {
   std::string body;
   request.on_body = [&](std::string_view chunk) { body.append(chunk); };
   try {
-    api.Exchange(request).http;
+    (void)api.Exchange(request).http;
     FAIL() << "no error";
   } catch (const nemo::Error& e) {
     EXPECT_EQ(e.exit_code(), nemo::kExitBadResponse);
@@ -287,7 +287,7 @@ TEST_F(ApiTest, EnvironmentTokenRefusedOnAStreamNamesNemoToken) {
   request.url = api.Url(nemo::paths::kCredits);
   request.on_body = [](std::string_view) {};
   try {
-    api.Exchange(request).http;
+    (void)api.Exchange(request).http;
     FAIL() << "no error";
   } catch (const nemo::Error& e) {
     EXPECT_EQ(e.exit_code(), nemo::kExitAuth);
