@@ -84,7 +84,9 @@ int main(int argc, char** argv) {
       st["token_source"] = from_env ? "environment" : stored ? "stored" : "none";
       if (stored) {
         // Unknown is null, not "" (a registered token comes with no user id or expiry).
-        auto known = [](const std::string& v) { return v.empty() ? nlohmann::json() : nlohmann::json(v); };
+        auto known = [](const std::string& v) {
+          return v.empty() ? nlohmann::json() : nlohmann::json(v);
+        };
         st["user_id"] = known(stored->user_id);
         st["expires_at"] = known(stored->expires_at);
         st["kind"] = known(stored->kind);

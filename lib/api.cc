@@ -136,9 +136,10 @@ Credentials Api::AcquireAnonymousToken(const std::string& stale_token) {
   StoreCredentials(config_.config_dir, c);
   // The first token on this machine is an account the user did not ask for by name: say so once.
   if (!stored && config_.note) {
-    config_.note("created an anonymous NemoVideo account for this machine: " +
-          std::to_string(minted_credits_.value_or(100)) +
-          " credits, valid 7 days (`nemo-session link` gives a link to keep it by signing up)");
+    config_.note(
+        "created an anonymous NemoVideo account for this machine: " +
+        std::to_string(minted_credits_.value_or(100)) +
+        " credits, valid 7 days (`nemo-session link` gives a link to keep it by signing up)");
   }
   return c;
 }
@@ -171,12 +172,12 @@ bool Api::RefreshOrThrow(const Error& e, int attempt) {
   // "run nemo-auth" would fail the same way: say the two ways out.
   if (IsAuthFailure(e) && e.http_status() != 403 && source_ == TokenSource::kStored &&
       credentials_.kind == "registered") {
-    throw Error(e.exit_code(),
-                std::string("the stored registered token was refused (expired or revoked): ") +
-                    e.what(),
-                "store a new one with `nemo-auth login --with-token <token.txt`, or "
-                "`nemo-auth logout` to go back to an anonymous token",
-                e.api_code(), e.http_status());
+    throw Error(
+        e.exit_code(),
+        std::string("the stored registered token was refused (expired or revoked): ") + e.what(),
+        "store a new one with `nemo-auth login --with-token <token.txt`, or "
+        "`nemo-auth logout` to go back to an anonymous token",
+        e.api_code(), e.http_status());
   }
   throw e;
 }

@@ -157,9 +157,9 @@ void SetSession(nlohmann::json& context, const std::string& api, const std::stri
 void StartNewSession(nlohmann::json& context, const std::string& api,
                      const std::string& session_id) {
   // Every key nemo-upload, nemo-send, nemo-state, nemo-export and `nemo-session link` add.
-  for (const char* key :
-       {"uploads", "reply", "texts", "tools", "changes", "silent", "recovered", "replayed", "state",
-        "summary", "ready", "render", "file", "bytes", "sha256", "contact_sheet", "link", "inputs"}) {
+  for (const char* key : {"uploads", "reply", "texts", "tools", "changes", "silent", "recovered",
+                          "replayed", "state", "summary", "ready", "render", "file", "bytes",
+                          "sha256", "contact_sheet", "link", "inputs"}) {
     context.erase(key);
   }
   SetSession(context, api, session_id);

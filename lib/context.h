@@ -41,8 +41,8 @@ void MergeContext(nlohmann::json& into, const nlohmann::json& object);
 // A string value of the context; absent or null → nullopt; another type → Error(kExitUsage).
 std::optional<std::string> ContextString(const nlohmann::json& context, const std::string& key);
 
-// The owner of the keys that say where a context belongs (nemo-video(7), CONTEXT KEYS): every program
-// writes the API base it used, and the session it worked on, through these.
+// The owner of the keys that say where a context belongs (nemo-video(7), CONTEXT KEYS): every
+// program writes the API base it used, and the session it worked on, through these.
 void SetApi(nlohmann::json& context, const std::string& api);
 void SetSession(nlohmann::json& context, const std::string& api, const std::string& session_id);
 

@@ -19,11 +19,11 @@
 
 #include "envelope.h"
 #include "error.h"
-#include "interrupt.h"
 #include "http.h"
+#include "interrupt.h"
 #include "media_type.h"
-#include "wait.h"
 #include "sha256.h"
+#include "wait.h"
 
 namespace nemo {
 namespace {

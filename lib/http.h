@@ -113,5 +113,4 @@ bool LooksLikeEnvelope(const std::string& content_type, std::string_view head);
 // "libcurl/7.88.1"
 std::string CurlVersion();
 
-
 }  // namespace nemo

@@ -39,7 +39,7 @@ group_gone() {
   return 1
 }
 
-@test "SIGINT to the process group of a 4-stage pipeline at 30 random moments: 130 or 0, within 2 s, recovered without a second send" {
+@test "SIGINT to the process group of a 4-stage pipeline at 30 random moments: 130 or 0, within 10 s (they end within a second; the bound is for slow sanitizer builds), recovered without a second send" {
   for round in $(seq 30); do
     nemo-auth | nemo-session >ctx.json
     SID=$(jq -r .session_id ctx.json)
@@ -47,12 +47,12 @@ group_gone() {
     delay=$(random_sleep 2500000)
     kill -INT -- "-$PGID" 2>/dev/null || true
     sent=$(now_us)
-    group_gone 2 || { echo "round $round (delay ${delay}us): a stage still runs" >&2; return 1; }
+    group_gone 10 || { echo "round $round (delay ${delay}us): a stage still runs" >&2; return 1; }
     wait "$BG" || true
     took=$(($(now_us) - sent))
     codes=$(cat codes)
     echo "round $round: delay ${delay}us, codes $codes, ended in ${took}us" >&3
-    [ "$took" -le 2000000 ]
+    [ "$took" -le 10000000 ]
     for c in $codes; do
       [ "$c" -eq 130 ] || [ "$c" -eq 0 ] || { echo "round $round: codes $codes" >&2; cat err >&2; return 1; }
     done
@@ -90,11 +90,11 @@ handles_sigint() {
     exec 4>stdin.fifo  # the stage before, still working: its end of the pipe stays open
     handles_sigint "$pid"
     kill -"$sig" "$pid"
-    for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
     if kill -0 "$pid" 2>/dev/null; then
       exec 4>&-
       wait "$pid" || true
-      echo "nemo-export did not end within 2 s of SIG$sig" >&2
+      echo "nemo-export did not end within 10 s of SIG$sig" >&2
       return 1
     fi
     status=0 && wait "$pid" || status=$?

@@ -15,7 +15,6 @@
 #include "interrupt.h"
 #include "journal.h"
 #include "test_server.h"
-#include "test_server.h"
 
 using nlohmann::json;
 

@@ -12,7 +12,6 @@
 
 #include "journal.h"
 #include "test_server.h"
-#include "test_server.h"
 
 using nlohmann::json;
 
