@@ -347,22 +347,12 @@ int DescriptorOf(const std::string& path) {
 // a regular file (as root, /dev/null) is never what -o meant.
 bool IsStreamTarget(mode_t mode) { return S_ISFIFO(mode) || S_ISCHR(mode); }
 
-std::string FileKind(mode_t mode) {
-  if (S_ISLNK(mode)) return "a symbolic link";
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISCHR(mode)) return "a character device";
-  return "not a regular file";
-}
-
 // FILE.part is ours to replace when it is a regular file (a stale partial download); anything else
 // there (a symbolic link, stale or planted, is never followed) is refused before any request.
 void CheckPartPath(const std::string& part) {
   struct stat st {};
   if (lstat(part.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return;
-  throw Error(kExitUsage, part + ": " + FileKind(st.st_mode) + " where the download would go",
+  throw Error(kExitUsage, part + ": " + FileKindOf(st.st_mode) + " where the download would go",
               "remove it (rm " + part + ") and export again");
 }
 
@@ -448,9 +438,10 @@ std::string CheckOutputPath(const std::string& path) {
       return absolute.string();
     }
     if (!S_ISREG(st.st_mode)) {
-      throw Error(kExitUsage,
-                  path + ": " + FileKind(st.st_mode) + ", neither a file nor a stream to write to",
-                  "give a file name, - for stdout, or a FIFO");
+      throw Error(
+          kExitUsage,
+          path + ": " + FileKindOf(st.st_mode) + ", neither a file nor a stream to write to",
+          "give a file name, - for stdout, or a FIFO");
     }
   }
   std::string dir = absolute.parent_path().string();

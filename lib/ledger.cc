@@ -80,6 +80,15 @@ void Prune(json& ledger) {
   ledger["reservations"] = kept;
 }
 
+// Removes the reservation `id`.
+void Drop(json& ledger, const std::string& id) {
+  json kept = json::array();
+  for (const json& r : ledger["reservations"]) {
+    if (r.value("id", "") != id) kept.push_back(r);
+  }
+  ledger["reservations"] = kept;
+}
+
 long long Reserved(const json& ledger) {
   long long sum = 0;
   for (const json& r : ledger["reservations"]) sum += Number(r, "credits");
@@ -236,12 +245,8 @@ LedgerTicket Ledger::Reserve(long long credits,
 void Ledger::Settle(const LedgerTicket& ticket, std::optional<long long> measured) {
   if (ticket.id.empty()) return;
   Update([&](json& ledger) {
-    json kept = json::array();
-    for (const json& r : ledger["reservations"]) {
-      if (r.value("id", "") != ticket.id) kept.push_back(r);
-    }
-    ledger["reservations"] = kept;
-    bool alone = ticket.alone && kept.empty();
+    Drop(ledger, ticket.id);
+    bool alone = ticket.alone && ledger["reservations"].empty();
     long long spent = alone && measured && *measured >= 0 ? *measured : ticket.credits;
     ledger["spent"] = Number(ledger, "spent") + spent;
     ledger["spent_since_base"] = Number(ledger, "spent_since_base") + spent;
@@ -250,13 +255,7 @@ void Ledger::Settle(const LedgerTicket& ticket, std::optional<long long> measure
 
 void Ledger::Release(const LedgerTicket& ticket) {
   if (ticket.id.empty()) return;
-  Update([&](json& ledger) {
-    json kept = json::array();
-    for (const json& r : ledger["reservations"]) {
-      if (r.value("id", "") != ticket.id) kept.push_back(r);
-    }
-    ledger["reservations"] = kept;
-  });
+  Update([&](json& ledger) { Drop(ledger, ticket.id); });
 }
 
 json Ledger::Status(std::optional<long long> available) {
