@@ -232,6 +232,7 @@ LedgerTicket Ledger::Reserve(long long credits,
     ticket.id = std::to_string(getpid()) + "-" + std::to_string(seq);
     ticket.credits = credits;
     ticket.alone = !open;
+    ticket.seq = seq;
     ledger["reservations"].push_back({{"id", ticket.id},
                                       {"pid", static_cast<long long>(getpid())},
                                       {"start", ProcessStartTicks(getpid())},
@@ -246,7 +247,10 @@ void Ledger::Settle(const LedgerTicket& ticket, std::optional<long long> measure
   if (ticket.id.empty()) return;
   Update([&](json& ledger) {
     Drop(ledger, ticket.id);
-    bool alone = ticket.alone && ledger["reservations"].empty();
+    // The balance's difference is this run's alone only if no other run reserved while it ran:
+    // one that started and settled in the meantime was charged too.
+    bool alone =
+        ticket.alone && ledger["reservations"].empty() && Number(ledger, "next") == ticket.seq;
     long long spent = alone && measured && *measured >= 0 ? *measured : ticket.credits;
     ledger["spent"] = Number(ledger, "spent") + spent;
     ledger["spent_since_base"] = Number(ledger, "spent_since_base") + spent;

@@ -25,6 +25,7 @@ struct LedgerTicket {
   std::string id;  // empty: nothing reserved (no cost, or no ledger)
   long long credits = 0;
   bool alone = false;  // no other reservation was open when it was made
+  long long seq = 0;   // the ledger's reservation count when it was made
 };
 
 class Ledger {

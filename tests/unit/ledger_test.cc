@@ -105,6 +105,16 @@ TEST(Ledger, SettlesFromTheMeasuredBalanceOnlyWhenAlone) {
   EXPECT_EQ(ledger.Status(std::nullopt)["spent"], 240);
 }
 
+TEST(Ledger, DoesNotTakeTheMeasuredBalanceWhenAnotherRunCameAndWent) {
+  TempDir dir;
+  nemo::Ledger ledger(dir.path / "ledger.json");
+  auto a = ledger.Reserve(100, Balance(1000), std::nullopt, "a");
+  auto b = ledger.Reserve(100, Balance(1000), std::nullopt, "b");
+  ledger.Settle(b, std::nullopt);
+  ledger.Settle(a, 200);  // a is the last to settle, but b was charged while a ran
+  EXPECT_EQ(ledger.Status(std::nullopt)["spent"], 200);
+}
+
 // Eight processes that each see a balance for three: three reserve, five are refused.
 TEST(Ledger, ParallelProcessesShareTheBalance) {
   TempDir dir;
